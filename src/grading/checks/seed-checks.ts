@@ -1,0 +1,120 @@
+import type { CheckSpec, SeedSource } from '../../specs/spec.schema.js';
+import { expectedExercise7, firstNormals, parseNumpyArray } from '../../numpy-random/index.js';
+import { quote, regex } from '../patterns.js';
+import type { SectionEvidence } from '../evidence.js';
+import { absenceReason, type CheckContext, type CheckOutcome, fail, pass } from './check.types.js';
+
+type SeedNotForbidden = Extract<CheckSpec, { kind: 'seed_not_forbidden' }>;
+type SeedReproduction = Extract<CheckSpec, { kind: 'seed_reproduction' }>;
+
+interface ClaimedSeed {
+  seed: number;
+  /** How we know, for the evidence. */
+  source: string;
+  /** Code and output name different seeds: the code was edited after the run. */
+  conflict: string | null;
+}
+
+/**
+ * The seed the student used. The printed `Random seed set to N` comes first: it survives a PDF print
+ * (code lines may not) and it is what the data was generated with. The code is the fallback.
+ */
+export function claimedSeed(source: SeedSource, evidence: SectionEvidence): ClaimedSeed | null {
+  const printed = regex(source.outputPattern).exec(evidence.output);
+  const coded = regex(source.codePattern).exec(evidence.code);
+  const codeSeed = coded ? Number(coded[1]) : null;
+  if (printed) {
+    const seed = Number(printed[1]);
+    const conflict =
+      codeSeed !== null && codeSeed !== seed ? `the code now sets ${codeSeed} but the output says ${seed}` : null;
+    return { seed, source: `printed ${quote(printed[0])}`, conflict };
+  }
+  if (codeSeed !== null) {
+    const note = evidence.codeMayBeHidden ? ' (no printed seed in the PDF; read from the code)' : '';
+    return { seed: codeSeed, source: `code ${quote(coded![0].trim())}${note}`, conflict: null };
+  }
+  return null;
+}
+
+export function seedNotForbidden(check: SeedNotForbidden, context: CheckContext): CheckOutcome {
+  const claimed = claimedSeed(check.seed, context.evidence);
+  if (!claimed) return fail(`no seed found: ${absenceReason(context)}`, false);
+  if (check.forbidden.includes(claimed.seed)) {
+    return fail(`seed ${claimed.seed} is the example's seed (${claimed.source})`, true);
+  }
+  return pass(`seed ${claimed.seed} (${claimed.source})`);
+}
+
+/**
+ * Recompute with numpy's legacy generator what the cell must have printed for the seed and shape it
+ * claims, and compare. Catches outputs edited after the run without re-executing anything; labels that
+ * fit another resolution reveal the resolution really used.
+ */
+export function seedReproduction(check: SeedReproduction, context: CheckContext): CheckOutcome {
+  const { evidence } = context;
+  const claimed = claimedSeed(check.seed, evidence);
+  if (!claimed) return fail(`no seed found: ${absenceReason(context)}`, false);
+  const shape = regex(check.shapePattern).exec(evidence.output);
+  const valuesText = regex(check.valuesPattern).exec(evidence.output);
+  const labelsText = regex(check.labelsPattern).exec(evidence.output);
+  if (!shape || !valuesText || !labelsText) {
+    const missing = [!shape && 'data shape', !valuesText && 'sample values', !labelsText && 'sample labels'].filter(Boolean);
+    return fail(`${missing.join(', ')} not printed: ${absenceReason(context)}`, false);
+  }
+  const samples = Number(shape[1]);
+  const size = Number(shape[2]);
+  if (Number(shape[3]) !== size || samples < 5 || size < 1 || size > 4096 || samples > 100_000) {
+    return fail(`cannot reproduce data of shape ${quote(shape[0])}`, true);
+  }
+  let printedValues: number[];
+  let printedLabels: number[];
+  try {
+    printedValues = parseNumpyArray(valuesText[1]);
+    printedLabels = parseNumpyArray(labelsText[1]);
+  } catch (error) {
+    return fail(`printed arrays unreadable: ${(error as Error).message}`, true);
+  }
+  const flags: NonNullable<CheckOutcome['flags']> = [];
+  if (claimed.conflict) flags.push({ name: 'outputs_inconsistent', detail: claimed.conflict });
+
+  const count = Math.min(check.printedValues, printedValues.length);
+  const valuesMatch = (expected: number[]) =>
+    printedValues.length >= Math.min(check.printedValues, expected.length) &&
+    expected.slice(0, count).every((v, i) => Math.abs(v - printedValues[i]) <= check.valueTolerance + 1e-6 * Math.abs(v));
+
+  const claimedFirst = firstNormals(claimed.seed, check.printedValues);
+  if (!valuesMatch(claimedFirst)) {
+    const actualSeed = check.suspectSeeds.find((s) => s !== claimed.seed && valuesMatch(firstNormals(s, check.printedValues)));
+    const detail = actualSeed !== undefined
+      ? `printed sample values are those of seed ${actualSeed}, not of the claimed seed ${claimed.seed}`
+      : `printed sample values are not what numpy gives for seed ${claimed.seed}`;
+    flags.push({ name: 'outputs_inconsistent', detail });
+    if (actualSeed !== undefined && check.suspectSeeds.includes(actualSeed)) {
+      flags.push({ name: 'seed_is_42', detail: `data generated with seed ${actualSeed}` });
+    }
+    return fail(`${detail} (${claimed.source}); printed ${quote(valuesText[1])}, expected starts ${claimedFirst.slice(0, 3).map(f32).join(' ')}`, true, { flags });
+  }
+
+  const expected = expectedExercise7(claimed.seed, size, samples, check.numClasses);
+  const labelsMatch = (labels: number[]) => printedLabels.length > 0 && printedLabels.every((l, i) => labels[i] === l);
+  if (labelsMatch(expected.labels)) {
+    const passFlags = flags.length > 0 ? { flags } : {};
+    return {
+      ...pass(`seed ${claimed.seed}, ${samples}×${size}×${size}×3: printed values and labels ${quote(labelsText[1])} are what numpy gives (${claimed.source})`),
+      ...passFlags,
+    };
+  }
+  const otherSize = check.candidateSizes.find(
+    (s) => s !== size && labelsMatch(expectedExercise7(claimed.seed, s, samples, check.numClasses).labels),
+  );
+  if (otherSize !== undefined) {
+    flags.push({ name: 'wrong_resolution', detail: `labels ${labelsText[1]} are those of ${otherSize} px data, not the ${size} px the output claims` });
+    return fail(`printed labels ${quote(labelsText[1])} match ${otherSize}×${otherSize} data, not the claimed ${size}×${size} (numpy gives ${expected.labels5Printed})`, true, { flags });
+  }
+  flags.push({ name: 'outputs_inconsistent', detail: `labels ${labelsText[1]} are not what numpy gives for seed ${claimed.seed} at ${size} px (${expected.labels5Printed})` });
+  return fail(`printed labels ${quote(labelsText[1])}, numpy gives ${expected.labels5Printed} for seed ${claimed.seed} at ${size} px`, true, { flags });
+}
+
+function f32(value: number): string {
+  return Number(Math.fround(value).toPrecision(8)).toString();
+}

@@ -1,0 +1,86 @@
+import { type Cell, type CellOutput, cellOutputText, type SubmissionDocument } from '../ingest/document.js';
+import type { GradingSpec, SectionSpec } from '../specs/spec.schema.js';
+import { regex } from './patterns.js';
+
+/** What one exercise (or preliminary section) handed in: its cells and everything they printed. */
+export interface SectionEvidence {
+  cells: Cell[];
+  /** Code of the cells, joined. */
+  code: string;
+  /** Everything the cells printed (stdout, stderr, results, tracebacks), in order. */
+  output: string;
+  imageCount: number;
+  errors: CellOutput[];
+  /** Some cell of the section has outputs or an execution count. */
+  executed: boolean;
+  /** No code beyond comments and blank lines (the untouched template cell). */
+  empty: boolean;
+  /** Code may be incomplete (PDF print): code checks must fall back to outputs. */
+  codeMayBeHidden: boolean;
+}
+
+export function evidenceOf(cells: Cell[], document: SubmissionDocument): SectionEvidence {
+  const code = cells.map((c) => c.source).join('\n');
+  const outputs = cells.flatMap((c) => c.outputs);
+  return {
+    cells,
+    code,
+    output: cells.map(cellOutputText).join(''),
+    imageCount: outputs.reduce((n, o) => n + o.images.length, 0),
+    errors: outputs.filter((o) => o.type === 'error'),
+    executed: cells.some((c) => c.executionCount !== null || c.outputs.length > 0),
+    // A PDF shows outputs but may hide code: judge emptiness by outputs too.
+    empty: cells.length === 0 || (isBlankCode(code) && outputs.length === 0),
+    codeMayBeHidden: document.codeMayBeTruncated,
+  };
+}
+
+/** True when the code is only comments and whitespace (the lesson's `# Insert your code ...` template). */
+export function isBlankCode(code: string): boolean {
+  return code
+    .split('\n')
+    .every((line) => line.trim() === '' || line.trim().startsWith('#'));
+}
+
+/**
+ * Assign code cells to exercises by content, since students copy, split and move cells and Colab
+ * drops metadata. In order of strength: an explicit `# Exercise N` comment or the template marker in
+ * the code itself; otherwise the code cells under the markdown heading `Exercise N` until the next
+ * section heading.
+ */
+export function locateExercises(document: SubmissionDocument, spec: GradingSpec): Map<number, Cell[]> {
+  const numbers = spec.exercises.map((e) => e.number);
+  const assigned = new Map<number, Cell[]>(numbers.map((n) => [n, []]));
+  let region: number | null = null;
+  for (const cell of document.cells) {
+    if (cell.kind === 'markdown') {
+      const heading = numbers.find((n) => regex(spec.locate.heading, n).test(cell.source));
+      if (heading !== undefined) region = heading;
+      else if (regex(spec.locate.regionEnd).test(cell.source)) region = null;
+      continue;
+    }
+    if (cell.kind !== 'code') continue;
+    const explicit = numbers.find(
+      (n) => regex(spec.locate.marker, n).test(cell.source) || regex(spec.locate.comment, n).test(cell.source),
+    );
+    const owner = explicit ?? region;
+    if (owner !== null) assigned.get(owner)!.push(cell);
+  }
+  return assigned;
+}
+
+/** The cell of a preliminary section (identity, runtime): by its code, else by what it printed. */
+export function locateSection(document: SubmissionDocument, section: SectionSpec): Cell[] {
+  const code = document.cells.filter((c) => c.kind === 'code');
+  const byCode = section.locate.code ? code.find((c) => regex(section.locate.code!).test(c.source)) : undefined;
+  if (byCode) return [byCode];
+  const byOutput = section.locate.output
+    ? code.find((c) => regex(section.locate.output!).test(cellOutputText(c)))
+    : undefined;
+  return byOutput ? [byOutput] : [];
+}
+
+/** All the text of a hand-in, for recognising which lesson it is. */
+export function documentText(document: SubmissionDocument): string {
+  return document.cells.map((c) => `${c.source}\n${cellOutputText(c)}`).join('\n');
+}

@@ -1,0 +1,138 @@
+import type { SubmissionDocument } from '../ingest/document.js';
+import type { LoadedSpec } from '../specs/spec.loader.js';
+import type { CheckSpec } from '../specs/spec.schema.js';
+import { runCheck } from './checks/index.js';
+import type { CheckContext } from './checks/check.types.js';
+import { extractEmail } from './checks/output-checks.js';
+import { evidenceOf, locateExercises, locateSection, type SectionEvidence } from './evidence.js';
+import type { CheckResult, ExerciseResult, ExerciseStatus, Flag } from './grade.types.js';
+import { regex } from './patterns.js';
+
+export interface RubricResult {
+  email: string | null;
+  score: number;
+  maxScore: number;
+  preliminaries: CheckResult[];
+  exercises: ExerciseResult[];
+  flags: Flag[];
+}
+
+/**
+ * Grade a read hand-in against a spec: pure, no I/O. Every point comes with the evidence behind it.
+ * A check that throws is the grader's fault: it becomes `error` (shown to staff, not charged as `fail`).
+ */
+export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec): RubricResult {
+  const { spec } = loaded;
+  const flags = new FlagSet();
+  const preliminaries: CheckResult[] = [];
+  let email: string | null = null;
+
+  for (const section of spec.sections) {
+    const cells = locateSection(document, section);
+    if (cells.length === 0 && section.missingFlag) {
+      flags.add({ name: section.missingFlag, exercise: null, detail: `${section.title}: cell not found` });
+    }
+    const evidence = evidenceOf(cells, document);
+    preliminaries.push(...runChecks(section.checks, { evidence, exercise: null }, flags));
+    for (const check of section.checks) {
+      if (check.kind === 'email') email ??= extractEmail(check.pattern, evidence.output);
+    }
+  }
+
+  const located = locateExercises(document, spec);
+  const exercises = spec.exercises.map((exercise): ExerciseResult => {
+    const evidence = evidenceOf(located.get(exercise.number) ?? [], document);
+    const maxScore = sum(exercise.checks.map((c) => c.points));
+    const base = { number: exercise.number, title: exercise.title, maxScore, cells: evidence.cells.map((c) => c.index) };
+    if (evidence.empty) {
+      const reason = evidence.cells.length === 0 ? 'no cell found for this exercise' : 'the exercise cell is empty';
+      flags.add({ name: 'exercise_missing', exercise: exercise.number, detail: reason });
+      const checks = exercise.checks.map((c) => result(c, { status: 'fail', evidence: reason }));
+      return { ...base, score: 0, status: 'missing', notes: [reason], checks };
+    }
+    for (const error of evidence.errors) {
+      flags.add({
+        name: 'error_output',
+        exercise: exercise.number,
+        detail: `${error.errorName ?? 'error'}${error.errorValue ? `: ${error.errorValue}` : ''}`.slice(0, 300),
+      });
+    }
+    const checks = runChecks(exercise.checks, { evidence, exercise: exercise.number }, flags);
+    const score = sum(checks.map((c) => c.points));
+    return { ...base, score, status: exerciseStatus(checks, score, maxScore), notes: notesFor(evidence), checks };
+  });
+
+  const all = [...preliminaries, ...exercises.flatMap((e) => e.checks)];
+  return {
+    email,
+    score: round(sum(all.map((c) => c.points))),
+    maxScore: round(sum(all.map((c) => c.maxPoints))),
+    preliminaries,
+    exercises,
+    flags: flags.list(),
+  };
+}
+
+function runChecks(checks: CheckSpec[], context: CheckContext, flags: FlagSet): CheckResult[] {
+  return checks.map((check) => {
+    let outcome;
+    try {
+      outcome = runCheck(check, context);
+    } catch (error) {
+      outcome = { status: 'error' as const, evidence: `grader error: ${(error as Error).message}`, contradicted: false };
+    }
+    for (const flag of outcome.flags ?? []) flags.add({ ...flag, exercise: context.exercise });
+    if (check.flag) {
+      const raised = check.flag.when
+        ? regex(check.flag.when).exec(context.evidence.output)
+        : outcome.status === 'fail' && outcome.contradicted;
+      if (raised) {
+        const detail = Array.isArray(raised) ? `printed "${raised[0]}"` : `${check.id}: ${outcome.evidence}`;
+        flags.add({ name: check.flag.name, exercise: context.exercise, detail: detail.slice(0, 300) });
+      }
+    }
+    return result(check, outcome);
+  });
+}
+
+function result(check: CheckSpec, outcome: { status: CheckResult['status']; evidence: string; points?: number }): CheckResult {
+  return {
+    id: check.id,
+    description: check.description,
+    status: outcome.status,
+    points: outcome.points ?? (outcome.status === 'pass' ? check.points : 0),
+    maxPoints: check.points,
+    evidence: outcome.evidence,
+    ...(check.hint && outcome.status === 'fail' ? { hint: check.hint } : {}),
+  };
+}
+
+function exerciseStatus(checks: CheckResult[], score: number, maxScore: number): ExerciseStatus {
+  if (checks.some((c) => c.status === 'error')) return 'error';
+  if (score >= maxScore) return 'pass';
+  return score > 0 ? 'partial' : 'fail';
+}
+
+/** Facts about how the exercise was run, shown beside its checks. */
+function notesFor(evidence: SectionEvidence): string[] {
+  const notes: string[] = [];
+  const neverRun = evidence.cells.filter((c) => c.kind === 'code' && c.executionCount === null && c.outputs.length === 0 && c.source.trim());
+  if (neverRun.length > 0) notes.push(`cell ${neverRun.map((c) => c.index).join(', ')} never run`);
+  if (evidence.cells.length > 1) notes.push(`${evidence.cells.length} code cells attributed to this exercise`);
+  return notes;
+}
+
+/** Flags deduplicated by (name, exercise): one per finding, first detail kept. */
+class FlagSet {
+  private readonly flags = new Map<string, Flag>();
+  add(flag: Flag): void {
+    const key = `${flag.name}:${flag.exercise ?? '-'}`;
+    if (!this.flags.has(key)) this.flags.set(key, flag);
+  }
+  list(): Flag[] {
+    return [...this.flags.values()];
+  }
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const round = (value: number) => Math.round(value * 1000) / 1000;

@@ -1,0 +1,100 @@
+import { basename } from 'node:path';
+import { UnreadableSubmissionError } from '../ingest/document.js';
+import { loadSubmissionFile, parseSubmission, type ReadLimits } from '../ingest/submission.reader.js';
+import type { SpecRegistry } from '../specs/spec.registry.js';
+import { FileStore } from '../submissions/file-store.js';
+import type { FileReport, GradeReport, RejectedReport } from './grade.types.js';
+import { GRADER_VERSION } from './grader.version.js';
+import { gradeDocument } from './rubric.engine.js';
+
+/** Where grades go. The database implements it; `--no-store` runs use none. */
+export interface GradeSink {
+  recordSubmission(input: {
+    sha256: string;
+    kind: 'ipynb' | 'pdf';
+    filename: string;
+    sizeBytes: number;
+    storedPath: string;
+    assignmentSpecId: string;
+    studentEmail?: string | null;
+  }): Promise<{ submissionId: string; created: boolean }>;
+  recordRejection(submissionId: string, reason: string): Promise<void>;
+  saveGrade(submissionId: string, report: GradeReport): Promise<{ gradeId: string; created: boolean }>;
+}
+
+/** Assignment id used for files rejected before their lesson is known. */
+export const UNRECOGNISED_ASSIGNMENT = 'unrecognised';
+
+/**
+ * One hand-in from disk to a stored, explained grade: load (limits, sniffing) → keep the bytes →
+ * read into a Document → recognise the lesson → grade → store. Bad input becomes a RejectedReport
+ * naming the file and the reason; nothing else is lost.
+ */
+export class SubmissionGrader {
+  constructor(
+    private readonly registry: SpecRegistry,
+    private readonly limits: ReadLimits,
+    private readonly fileStore: FileStore | null,
+    private readonly sink: GradeSink | null,
+  ) {}
+
+  async gradeFile(path: string): Promise<FileReport & { stored?: { submissionId: string; created: boolean } }> {
+    let loaded;
+    try {
+      loaded = await loadSubmissionFile(path, this.limits);
+    } catch (error) {
+      return { ...rejected(error, null), file: basename(path) };
+    }
+    const sha256 = FileStore.sha256(loaded.bytes);
+    const storedPath = this.fileStore ? (await this.fileStore.put(loaded.bytes)).path : path;
+    const record = (assignmentSpecId: string, studentEmail: string | null = null) =>
+      this.sink?.recordSubmission({
+        sha256, kind: loaded.kind, filename: loaded.filename, sizeBytes: loaded.bytes.length,
+        storedPath, assignmentSpecId, studentEmail,
+      });
+
+    let document;
+    try {
+      document = await parseSubmission(loaded, this.limits);
+    } catch (error) {
+      const report = { ...rejected(error, loaded.kind), file: loaded.filename };
+      const stored = await record(UNRECOGNISED_ASSIGNMENT);
+      if (stored) await this.sink!.recordRejection(stored.submissionId, report.error);
+      return report;
+    }
+    const recognition = this.registry.recognise(document);
+    if (!recognition.spec) {
+      const stored = await record(UNRECOGNISED_ASSIGNMENT);
+      if (stored) await this.sink!.recordRejection(stored.submissionId, recognition.reason);
+      return { file: loaded.filename, kind: loaded.kind, status: 'rejected', error: recognition.reason };
+    }
+    const { spec, hash } = recognition.spec;
+    const result = gradeDocument(document, recognition.spec);
+    const report: GradeReport = {
+      file: loaded.filename,
+      kind: loaded.kind,
+      status: 'graded',
+      sha256,
+      // Verification against Google happens where a token is presented (the upload API), not here.
+      student: { email: result.email, verified: null },
+      spec: { id: spec.id, version: spec.version, hash },
+      graderVersion: GRADER_VERSION,
+      score: result.score,
+      maxScore: result.maxScore,
+      preliminaries: result.preliminaries,
+      exercises: result.exercises,
+      flags: result.flags,
+    };
+    const stored = await record(spec.id, result.email);
+    if (stored) await this.sink!.saveGrade(stored.submissionId, report);
+    return stored ? { ...report, stored } : report;
+  }
+}
+
+function rejected(error: unknown, kind: 'ipynb' | 'pdf' | null): RejectedReport {
+  if (error instanceof UnreadableSubmissionError) {
+    return { file: error.file, kind, status: 'rejected', error: error.reason };
+  }
+  // A reader bug must not stop a whole folder: report it against this file, as the grader's fault.
+  return { file: '(unknown)', kind, status: 'rejected', error: `grader error while reading: ${(error as Error).message}` };
+}

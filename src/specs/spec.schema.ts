@@ -1,0 +1,211 @@
+import { z } from 'zod';
+import { FLAG_NAMES } from '../grading/grade.types.js';
+
+/**
+ * The grading-spec language (documented for humans in grading-specs/README.md).
+ * Everything lesson-specific lives in the YAML; this file only says what shapes are allowed.
+ */
+
+/** A regular expression given as a string; compiled (and rejected if invalid) at load time. */
+const pattern = z.string().min(1);
+const points = z.number().min(0).max(1000);
+
+const flagRule = z
+  .object({
+    name: z.enum(FLAG_NAMES),
+    /** Raise the flag when this pattern occurs in the section's output; without it, when the check fails. */
+    when: pattern.optional(),
+  })
+  .strict();
+
+const checkBase = {
+  id: z.string().regex(/^[a-z0-9_.-]+$/, 'ids use lower case letters, digits, _ . -'),
+  description: z.string().min(1),
+  points,
+  /** Shown to the student when the check fails. */
+  hint: z.string().optional(),
+  flag: flagRule.optional(),
+};
+
+const outputRegex = z
+  .object({
+    ...checkBase,
+    kind: z.literal('output_regex'),
+    pattern,
+    /** A looser pattern whose matching lines are quoted as evidence when `pattern` is not found. */
+    near: pattern.optional(),
+  })
+  .strict();
+
+const outputAbsent = z
+  .object({ ...checkBase, kind: z.literal('output_absent'), pattern })
+  .strict();
+
+const outputNumber = z
+  .object({
+    ...checkBase,
+    kind: z.literal('output_number'),
+    /** Must contain exactly one capture group holding the number. */
+    pattern,
+    min: z.number().optional(),
+    max: z.number().optional(),
+    equals: z.number().optional(),
+    tolerance: z.number().min(0).default(0),
+  })
+  .strict()
+  .refine((c) => c.min !== undefined || c.max !== undefined || c.equals !== undefined, {
+    message: 'give at least one of min, max, equals',
+  });
+
+const codeRegex = z
+  .object({
+    ...checkBase,
+    kind: z.literal('code_regex'),
+    pattern,
+    /** Printed output that proves the same thing, used when the code is not visible (PDF prints cut lines). */
+    fallbackOutputPattern: pattern.optional(),
+    /** When the code may be hidden and no fallback decides: award the points (default) or withhold them. */
+    whenCodeHidden: z.enum(['award', 'withhold']).default('award'),
+  })
+  .strict();
+
+const figure = z
+  .object({ ...checkBase, kind: z.literal('figure'), minImages: z.number().int().min(1).default(1) })
+  .strict();
+
+const noError = z.object({ ...checkBase, kind: z.literal('no_error') }).strict();
+
+const gmail = z
+  .object({ ...checkBase, kind: z.literal('email'), pattern: pattern.default('[A-Za-z0-9._%+-]+@gmail\\.com') })
+  .strict();
+
+const numbersAgree = z
+  .object({
+    ...checkBase,
+    kind: z.literal('numbers_agree'),
+    /** Named numbers, each read from the output by a pattern with one capture group. */
+    values: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), pattern),
+    /** Two arithmetic expressions over the names (+ - * / abs() parentheses) that must agree. */
+    left: z.string().min(1),
+    right: z.string().min(1),
+    absTolerance: z.number().min(0).default(0),
+    relTolerance: z.number().min(0).default(0),
+  })
+  .strict();
+
+const seedSource = z
+  .object({
+    /** Printed output naming the seed (one capture group), preferred: it survives PDF printing. */
+    outputPattern: pattern,
+    /** Code assigning the seed (one capture group), the fallback. */
+    codePattern: pattern,
+  })
+  .strict();
+
+const seedNotForbidden = z
+  .object({
+    ...checkBase,
+    kind: z.literal('seed_not_forbidden'),
+    seed: seedSource,
+    forbidden: z.array(z.number().int()).min(1),
+  })
+  .strict();
+
+const seedReproduction = z
+  .object({
+    ...checkBase,
+    kind: z.literal('seed_reproduction'),
+    seed: seedSource,
+    /** Output giving the generated data's shape: capture groups (samples, height, width). */
+    shapePattern: pattern,
+    /** Output holding the printed sample values: one capture group with the bracketed array. */
+    valuesPattern: pattern,
+    /** Output holding the printed first labels: one capture group with the bracketed array. */
+    labelsPattern: pattern,
+    numClasses: z.number().int().min(2),
+    /** Number of values the lesson prints (x[:5].flatten()[:10]). */
+    printedValues: z.number().int().min(1),
+    expectedSize: z.number().int().min(1),
+    /** Resolutions tried when the labels do not match the claimed one, to reveal the one used. */
+    candidateSizes: z.array(z.number().int().min(1)).min(1),
+    /** Seeds whose data, when printed under another claimed seed, reveal an edited output. */
+    suspectSeeds: z.array(z.number().int()).default([]),
+    /** Absolute tolerance on printed values (they print with at most 8 decimals). */
+    valueTolerance: z.number().min(0).default(5e-8),
+  })
+  .strict();
+
+export const checkSpecSchema = z.discriminatedUnion('kind', [
+  outputRegex,
+  outputAbsent,
+  outputNumber,
+  codeRegex,
+  figure,
+  noError,
+  gmail,
+  numbersAgree,
+  seedNotForbidden,
+  seedReproduction,
+]);
+
+const locateSection = z
+  .object({
+    /** The section is the first code cell whose source matches... */
+    code: pattern.optional(),
+    /** ...or, failing that (PDF prints lose code), whose output matches. */
+    output: pattern.optional(),
+  })
+  .strict()
+  .refine((l) => l.code !== undefined || l.output !== undefined, { message: 'give code or output' });
+
+const sectionSpec = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_]+$/),
+    title: z.string().min(1),
+    locate: locateSection,
+    /** Flag raised when the section's cell cannot be found at all. */
+    missingFlag: z.enum(FLAG_NAMES).optional(),
+    checks: z.array(checkSpecSchema).min(1),
+  })
+  .strict();
+
+const exerciseSpec = z
+  .object({
+    number: z.number().int().min(1),
+    title: z.string().min(1),
+    checks: z.array(checkSpecSchema).min(1),
+  })
+  .strict();
+
+export const gradingSpecSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_]+$/),
+    version: z.string().min(1),
+    title: z.string().min(1),
+    /** How to tell that a hand-in is this lesson revision, from its text (markdown, code and outputs). */
+    recognise: z
+      .object({
+        all: z.array(pattern).min(1),
+        none: z.array(pattern).default([]),
+      })
+      .strict(),
+    /** How exercise cells are found; `{n}` stands for the exercise number. */
+    locate: z
+      .object({
+        heading: pattern,
+        marker: pattern,
+        comment: pattern,
+        /** Markdown that ends an exercise's region (the next section heading). */
+        regionEnd: pattern,
+      })
+      .strict(),
+    sections: z.array(sectionSpec).default([]),
+    exercises: z.array(exerciseSpec).min(1),
+  })
+  .strict();
+
+export type GradingSpec = z.infer<typeof gradingSpecSchema>;
+export type CheckSpec = z.infer<typeof checkSpecSchema>;
+export type SectionSpec = z.infer<typeof sectionSpec>;
+export type ExerciseSpec = z.infer<typeof exerciseSpec>;
+export type SeedSource = z.infer<typeof seedSource>;
