@@ -2,7 +2,7 @@ import type { SubmissionDocument } from '../ingest/document.js';
 import type { LoadedSpec } from '../specs/spec.loader.js';
 import type { CheckSpec } from '../specs/spec.schema.js';
 import { runCheck } from './checks/index.js';
-import type { CheckContext } from './checks/check.types.js';
+import { type CheckContext, describeError } from './checks/check.types.js';
 import { extractEmail } from './checks/output-checks.js';
 import { evidenceOf, locateExercises, locateSection, type SectionEvidence } from './evidence.js';
 import type { CheckResult, ExerciseResult, ExerciseStatus, Flag } from './grade.types.js';
@@ -51,11 +51,7 @@ export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec):
       return { ...base, score: 0, status: 'missing', notes: [reason], checks };
     }
     for (const error of evidence.errors) {
-      flags.add({
-        name: 'error_output',
-        exercise: exercise.number,
-        detail: `${error.errorName ?? 'error'}${error.errorValue ? `: ${error.errorValue}` : ''}`.slice(0, 300),
-      });
+      flags.add({ name: 'error_output', exercise: exercise.number, detail: describeError(error) });
     }
     const checks = runChecks(exercise.checks, { evidence, exercise: exercise.number }, flags);
     const score = sum(checks.map((c) => c.points));

@@ -18,7 +18,7 @@ export interface GradeSink {
     assignmentSpecId: string;
     studentEmail?: string | null;
   }): Promise<{ submissionId: string; created: boolean }>;
-  recordRejection(submissionId: string, reason: string): Promise<void>;
+  recordRejection(submissionId: string, reason: string): Promise<unknown>;
   saveGrade(submissionId: string, report: GradeReport): Promise<{ gradeId: string; created: boolean }>;
 }
 

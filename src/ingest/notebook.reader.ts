@@ -90,7 +90,8 @@ function toCell(cell: NotebookCellJson, index: number, warnings: string[]): Cell
     source: joinMultiline(cell.source).replace(/\r\n?/g, '\n'),
     executionCount: kind === 'code' ? (cell.execution_count ?? null) : null,
     outputs: kind === 'code' ? outputs : [],
-    id: cell.id ?? null,
+    // nbformat 4.5 has top-level ids; Colab (4.0) keeps them in metadata.id.
+    id: cell.id ?? (typeof cell.metadata?.id === 'string' ? cell.metadata.id : null),
     page: null,
   };
 }

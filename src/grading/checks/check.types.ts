@@ -1,4 +1,5 @@
 import type { CheckStatus, Flag } from '../grade.types.js';
+import type { CellOutput } from '../../ingest/document.js';
 import type { SectionEvidence } from '../evidence.js';
 
 export interface CheckContext {
@@ -37,8 +38,14 @@ export function absenceReason(context: CheckContext): string {
   if (evidence.empty) return 'the cell is empty';
   if (!evidence.executed) return 'the cell was never run (no output)';
   if (evidence.errors.length > 0) {
-    const error = evidence.errors[0];
-    return `the cell stopped with ${error.errorName ?? 'an error'}${error.errorValue ? `: ${error.errorValue}` : ''}`;
+    return `the cell stopped with ${describeError(evidence.errors[0])}`;
   }
   return 'not in the printed output';
+}
+
+/** `InvalidArgument: [ONNXRuntimeError] ...` on one line, short enough for a table cell. */
+export function describeError(error: CellOutput): string {
+  const message = (error.errorValue ?? '').replace(/\s+/g, ' ').trim();
+  const text = `${error.errorName ?? 'an error'}${message ? `: ${message}` : ''}`;
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }

@@ -1,5 +1,5 @@
 import type { CheckSpec } from '../../specs/spec.schema.js';
-import { parsePythonNumber, quote, regex } from '../patterns.js';
+import { parsePythonNumber, regex } from '../patterns.js';
 import { absenceReason, type CheckContext, type CheckOutcome, fail, pass } from './check.types.js';
 import { evaluate } from './expression.js';
 
@@ -26,9 +26,11 @@ export function numbersAgree(check: NumbersAgree, context: CheckContext): CheckO
   const right = evaluate(check.right, values);
   const allowed = check.absTolerance + check.relTolerance * Math.max(Math.abs(left), Math.abs(right));
   const difference = Math.abs(left - right);
-  const summary = `${seen.join(', ')}: ${check.left} = ${round(left)}, ${check.right} = ${round(right)}`;
+  // Quote what was printed; show the computed sides only when they are expressions.
+  const computed = [check.left, check.right].filter((side) => !(side in values)).map((side) => `${side} = ${round(side === check.left ? left : right)}`);
+  const summary = `printed ${seen.join(', ')}${computed.length ? ` (${computed.join(', ')})` : ''}`;
   if (difference <= allowed) return pass(summary);
-  return fail(`${summary}, differ by ${round(difference)} (allowed ${round(allowed)}) in ${quote(seen.join('; '))}`, true);
+  return fail(`${summary}: they differ by ${round(difference)} (allowed ${round(allowed)})`, true);
 }
 
 function round(value: number): string {

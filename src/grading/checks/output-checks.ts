@@ -1,6 +1,6 @@
 import type { CheckSpec } from '../../specs/spec.schema.js';
 import { matchingLines, parsePythonNumber, quote, regex } from '../patterns.js';
-import { absenceReason, type CheckContext, type CheckOutcome, fail, pass } from './check.types.js';
+import { absenceReason, describeError, type CheckContext, type CheckOutcome, fail, pass } from './check.types.js';
 
 type Of<K extends CheckSpec['kind']> = Extract<CheckSpec, { kind: K }>;
 
@@ -54,7 +54,7 @@ export function figure(check: Of<'figure'>, context: CheckContext): CheckOutcome
 export function noError(_check: Of<'no_error'>, context: CheckContext): CheckOutcome {
   const [error] = context.evidence.errors;
   if (error) {
-    return fail(`${where(context)} stopped with ${error.errorName ?? 'an error'}: ${quote(error.errorValue ?? error.text)}`, true);
+    return fail(`${where(context)} stopped with ${describeError(error)}`, true);
   }
   if (!context.evidence.executed) return fail(absenceReason(context), false);
   return pass(`${where(context)} ran without an error output`);

@@ -89,7 +89,7 @@ export function seedReproduction(check: SeedReproduction, context: CheckContext)
       ? `printed sample values are those of seed ${actualSeed}, not of the claimed seed ${claimed.seed}`
       : `printed sample values are not what numpy gives for seed ${claimed.seed}`;
     flags.push({ name: 'outputs_inconsistent', detail });
-    if (actualSeed !== undefined && check.suspectSeeds.includes(actualSeed)) {
+    if (actualSeed !== undefined) {
       flags.push({ name: 'seed_is_42', detail: `data generated with seed ${actualSeed}` });
     }
     return fail(`${detail} (${claimed.source}); printed ${quote(valuesText[1])}, expected starts ${claimedFirst.slice(0, 3).map(f32).join(' ')}`, true, { flags });

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * `npm run grade -- [--json] [files|folders]`: the main job. Grades hand-ins in-process with the same
+ * services the API and workers use (NestJS application context), no Redis needed; stores into
+ * DATABASE_URL or, when unset, an embedded Postgres under .data/.
+ */
+import 'reflect-metadata';
+import { fileURLToPath } from 'node:url';
+import cliProgress from 'cli-progress';
+import { parseCliArguments, UsageError, USAGE } from './cli/arguments.js';
+import { collectInputs } from './cli/collect-files.js';
+import { formatSummary, formatTable } from './cli/report-table.js';
+import { createGradingContext } from './app/grading-context.js';
+import type { FileReport } from './grading/grade.types.js';
+
+const EXAMPLE = fileURLToPath(new URL('../examples/sample_submission.ipynb', import.meta.url));
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCliArguments(argv);
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const inputs = await collectInputs(args.paths.length > 0 ? args.paths : [EXAMPLE]);
+  if (inputs.missing.length > 0) {
+    process.stderr.write(`grade: no such file or folder: ${inputs.missing.join(', ')}\n`);
+    return 2;
+  }
+  if (inputs.files.length === 0) {
+    process.stderr.write('grade: nothing to grade (the folder is empty)\n');
+    return 2;
+  }
+  const context = await createGradingContext({ store: args.store });
+  const showProgress = !args.quiet && !args.json && process.stderr.isTTY && inputs.files.length > 1;
+  const bar = showProgress
+    ? new cliProgress.SingleBar({ format: 'grading [{bar}] {value}/{total} {file}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+    : null;
+  const reports: FileReport[] = [];
+  try {
+    bar?.start(inputs.files.length, 0, { file: '' });
+    for (const file of inputs.files) {
+      bar?.update({ file: file.split('/').pop() });
+      reports.push(await context.grader.gradeFile(file));
+      bar?.increment();
+    }
+  } finally {
+    bar?.stop();
+    await context.close();
+  }
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(reports.map(stripInternal), null, 2)}\n`);
+  } else {
+    process.stdout.write(`${formatTable(reports)}\n\n${formatSummary(reports)}${context.storedIn ? `; stored in ${context.storedIn}` : ''}\n`);
+  }
+  const singleRejected = !inputs.anyFolder && inputs.files.length === 1 && reports[0].status === 'rejected';
+  if (singleRejected && !args.json) process.stderr.write(`grade: ${reports[0].file}: ${(reports[0] as { error: string }).error}\n`);
+  return singleRejected ? 2 : 0;
+}
+
+/** The CLI prints the JSON contract; where the database put the row is not part of it. */
+function stripInternal(report: FileReport & { stored?: unknown }): FileReport {
+  const { stored: _stored, ...rest } = report;
+  return rest;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`grade: ${error instanceof UsageError ? `${error.message}\n\n${USAGE}` : (error as Error).message}\n`);
+    process.exitCode = 2;
+  },
+);
