@@ -1,5 +1,5 @@
 import type { CheckSpec, SeedSource } from '../../specs/spec.schema.js';
-import { expectedExercise7, firstNormals, parseNumpyArray } from '../../numpy-random/index.js';
+import { expectedExercise7, firstNormals, labelsByResolution, MAX_EXERCISE7_NORMALS, parseNumpyArray } from '../../numpy-random/index.js';
 import { quote, regex } from '../patterns.js';
 import type { SectionEvidence } from '../evidence.js';
 import { absenceReason, type CheckContext, type CheckOutcome, fail, pass } from './check.types.js';
@@ -63,7 +63,7 @@ export function seedReproduction(check: SeedReproduction, context: CheckContext)
   }
   const samples = Number(shape[1]);
   const size = Number(shape[2]);
-  if (Number(shape[3]) !== size || samples < 5 || size < 1 || size > 4096 || samples > 100_000) {
+  if (Number(shape[3]) !== size || samples < 5 || size < 1 || samples * size * size * 3 > MAX_EXERCISE7_NORMALS) {
     return fail(`cannot reproduce data of shape ${quote(shape[0])}`, true);
   }
   let printedValues: number[];
@@ -104,9 +104,9 @@ export function seedReproduction(check: SeedReproduction, context: CheckContext)
       ...passFlags,
     };
   }
-  const otherSize = check.candidateSizes.find(
-    (s) => s !== size && labelsMatch(expectedExercise7(claimed.seed, s, samples, check.numClasses).labels),
-  );
+  // One pass walks the generator for every candidate resolution (smaller data is a prefix of larger).
+  const otherSize = labelsByResolution(claimed.seed, check.candidateSizes.filter((s) => s !== size), samples, check.numClasses)
+    .find((candidate) => labelsMatch(candidate.labels5))?.size;
   if (otherSize !== undefined) {
     flags.push({ name: 'wrong_resolution', detail: `labels ${labelsText[1]} are those of ${otherSize} px data, not the ${size} px the output claims` });
     return fail(`printed labels ${quote(labelsText[1])} match ${otherSize}×${otherSize} data, not the claimed ${size}×${size} (numpy gives ${expected.labels5Printed})`, true, { flags });

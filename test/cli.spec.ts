@@ -1,0 +1,128 @@
+/**
+ * The main job as an instructor runs it: `node dist/cli.js <folder|file>` (built by `npm test`)
+ * against a real, freshly migrated Postgres database.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { writeFixtureFiles } from './fixtures/submissions.js';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/cli.js', ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('grade CLI', () => {
+  let database: TestDatabase;
+  let downloads: string;
+  let env: Record<string, string>;
+  let files: string[];
+
+  beforeAll(async () => {
+    database = await createTestDatabase('cli');
+    downloads = await mkdtemp(join(tmpdir(), 'canvas-downloads-'));
+    files = await writeFixtureFiles(downloads);
+    await writeFile(join(downloads, 'lee_104400_5512200_Class_06_2.Lee.docx'), 'PK\u0003\u0004 word file');
+    env = { DATABASE_URL: database.url, GRADER_DATA_DIR: join(downloads, '.grader') };
+  });
+
+  afterAll(async () => {
+    await database.drop();
+    await rm(downloads, { recursive: true, force: true });
+  });
+
+  async function count(table: string): Promise<number> {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      return Number((await client.query(`SELECT count(*) FROM "${table}"`)).rows[0].count);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('grades a Canvas download folder: one row per student, bad files listed as rejected, all stored', async () => {
+    const run = await cli([downloads], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toMatch(/^student\s+file\s+score\s+flags \/ reason$/);
+    expect(lines.find((l) => l.includes('Student.ipynb'))).toMatch(/^jane\.student@gmail\.com\s+.*\s100\/100\s+-$/);
+    expect(lines.find((l) => l.includes('Okafor.ipynb'))).toMatch(/96\/100\s+seed_is_42\(ex7\)$/);
+    expect(lines.find((l) => l.includes('Lee.docx'))).toMatch(/^lee \(no Gmail\)\s+.*REJECTED\s+unsupported file type '\.docx'/);
+    expect(lines.find((l) => l.includes('Whitaker.ipynb'))).toMatch(/REJECTED\s+truncated notebook: the JSON ends early/);
+    expect(run.stdout).toMatch(/8 graded \(mean 88\.8\), 2 rejected; stored in Postgres postgres@127\.0\.0\.1:5432\//);
+    expect(await count('Grade')).toBe(8);
+    // The truncated notebook is kept (its bytes could be read); the .docx never got that far.
+    expect(await count('Submission')).toBe(9);
+  });
+
+  it('changes nothing when the same files are graded again', async () => {
+    const before = await Promise.all(['Submission', 'Grade', 'CheckResult', 'ExerciseScore'].map(count));
+    const run = await cli([downloads, '--quiet'], env);
+    expect(run.code).toBe(0);
+    expect(await Promise.all(['Submission', 'Grade', 'CheckResult', 'ExerciseScore'].map(count))).toEqual(before);
+  });
+
+  it('prints the JSON contract with --json', async () => {
+    const good = files.find((f) => f.endsWith('Student.ipynb'))!;
+    const run = await cli(['--json', good, '--no-store'], env);
+    expect(run.code).toBe(0);
+    const [report] = JSON.parse(run.stdout);
+    expect(report).toMatchObject({
+      file: 'student_104233_5512087_Class_06_2.Student.ipynb',
+      kind: 'ipynb',
+      status: 'graded',
+      student: { email: 'jane.student@gmail.com', verified: null },
+      spec: { id: 'class_06_2', version: '1.0.0' },
+      score: 100,
+      maxScore: 100,
+      flags: [],
+    });
+    expect(report.exercises).toHaveLength(10);
+    expect(report.exercises[0]).toMatchObject({ number: 1, score: 5, maxScore: 5, status: 'pass' });
+    expect(report.exercises[0].checks[0]).toEqual(
+      expect.objectContaining({ id: 'ex1.copied', status: 'pass', points: 5, maxPoints: 5, evidence: expect.stringContaining('[SUCCESS]') }),
+    );
+    expect(report.spec.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.graderVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('exits 2 with a one-line error naming the file when a single file is unreadable', async () => {
+    const truncated = files.find((f) => f.includes('truncated'))!;
+    const run = await cli([truncated, '--no-store'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^grade: truncated_whitaker_104322_5512147_Class_06_2\.Whitaker\.ipynb: truncated notebook: the JSON ends early/);
+  });
+
+  it('exits 2 for a path that does not exist and for a bad option', async () => {
+    expect((await cli(['/nonexistent/folder'], env)).stderr).toBe('grade: no such file or folder: /nonexistent/folder\n');
+    const bad = await cli(['--colour'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Unknown option '--colour'/);
+  });
+
+  it('names the database when it cannot connect, without the password', async () => {
+    const run = await cli([files[0], '--quiet'], { ...env, DATABASE_URL: 'postgresql://grader:secret@127.0.0.1:1/grades' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot connect to Postgres at grader@127\.0\.0\.1:1\/grades/);
+    expect(run.stderr).not.toContain('secret');
+  });
+});
