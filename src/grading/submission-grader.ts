@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { UnreadableSubmissionError } from '../ingest/document.js';
-import { loadSubmissionFile, parseSubmission, type ReadLimits } from '../ingest/submission.reader.js';
+import { type LoadedSubmission, loadSubmissionFile, parseSubmission, type ReadLimits } from '../ingest/submission.reader.js';
 import type { SpecRegistry } from '../specs/spec.registry.js';
 import { FileStore } from '../submissions/file-store.js';
 import type { FileReport, GradeReport, RejectedReport } from './grade.types.js';
@@ -25,10 +25,12 @@ export interface GradeSink {
 /** Assignment id used for files rejected before their lesson is known. */
 export const UNRECOGNISED_ASSIGNMENT = 'unrecognised';
 
+export type StoredFileReport = FileReport & { stored?: { submissionId: string; created: boolean } };
+
 /**
- * One hand-in from disk to a stored, explained grade: load (limits, sniffing) → keep the bytes →
- * read into a Document → recognise the lesson → grade → store. Bad input becomes a RejectedReport
- * naming the file and the reason; nothing else is lost.
+ * One hand-in to a stored, explained grade: load (limits, sniffing) → keep the bytes → read into a
+ * Document → recognise the lesson → grade → store. Bad input becomes a RejectedReport naming the
+ * file and the reason; nothing else is lost.
  */
 export class SubmissionGrader {
   constructor(
@@ -38,34 +40,41 @@ export class SubmissionGrader {
     private readonly sink: GradeSink | null,
   ) {}
 
-  async gradeFile(path: string): Promise<FileReport & { stored?: { submissionId: string; created: boolean } }> {
+  /** The CLI's path: a file on disk, graded and stored. */
+  async gradeFile(path: string): Promise<StoredFileReport> {
     let loaded;
     try {
       loaded = await loadSubmissionFile(path, this.limits);
     } catch (error) {
       return { ...rejected(error, null), file: basename(path) };
     }
-    const sha256 = FileStore.sha256(loaded.bytes);
     const storedPath = this.fileStore ? (await this.fileStore.put(loaded.bytes)).path : path;
-    const record = (assignmentSpecId: string, studentEmail: string | null = null) =>
-      this.sink?.recordSubmission({
-        sha256, kind: loaded.kind, filename: loaded.filename, sizeBytes: loaded.bytes.length,
-        storedPath, assignmentSpecId, studentEmail,
-      });
+    const report = await this.evaluate(loaded);
+    if (!this.sink) return report;
+    const stored = await this.sink.recordSubmission({
+      sha256: FileStore.sha256(loaded.bytes),
+      kind: loaded.kind,
+      filename: loaded.filename,
+      sizeBytes: loaded.bytes.length,
+      storedPath,
+      assignmentSpecId: report.status === 'graded' ? report.spec.id : UNRECOGNISED_ASSIGNMENT,
+      studentEmail: report.status === 'graded' ? report.student.email : null,
+    });
+    if (report.status === 'graded') await this.sink.saveGrade(stored.submissionId, report);
+    else await this.sink.recordRejection(stored.submissionId, report.error);
+    return { ...report, stored };
+  }
 
+  /** Read, recognise and grade loaded bytes; no storage. The queue worker and the CLI share it. */
+  async evaluate(loaded: LoadedSubmission): Promise<FileReport> {
     let document;
     try {
       document = await parseSubmission(loaded, this.limits);
     } catch (error) {
-      const report = { ...rejected(error, loaded.kind), file: loaded.filename };
-      const stored = await record(UNRECOGNISED_ASSIGNMENT);
-      if (stored) await this.sink!.recordRejection(stored.submissionId, report.error);
-      return report;
+      return { ...rejected(error, loaded.kind), file: loaded.filename };
     }
     const recognition = this.registry.recognise(document);
     if (!recognition.spec) {
-      const stored = await record(UNRECOGNISED_ASSIGNMENT);
-      if (stored) await this.sink!.recordRejection(stored.submissionId, recognition.reason);
       return { file: loaded.filename, kind: loaded.kind, status: 'rejected', error: recognition.reason };
     }
     const { spec, hash } = recognition.spec;
@@ -74,7 +83,7 @@ export class SubmissionGrader {
       file: loaded.filename,
       kind: loaded.kind,
       status: 'graded',
-      sha256,
+      sha256: FileStore.sha256(loaded.bytes),
       // Verification against Google happens where a token is presented (the upload API), not here.
       student: { email: result.email, verified: null },
       spec: { id: spec.id, version: spec.version, hash },
@@ -85,9 +94,7 @@ export class SubmissionGrader {
       exercises: result.exercises,
       flags: result.flags,
     };
-    const stored = await record(spec.id, result.email);
-    if (stored) await this.sink!.saveGrade(stored.submissionId, report);
-    return stored ? { ...report, stored } : report;
+    return report;
   }
 }
 
