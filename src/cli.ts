@@ -5,15 +5,15 @@
  * DATABASE_URL or, when unset, an embedded Postgres under .data/.
  */
 import 'reflect-metadata';
-import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { parseCliArguments, UsageError, USAGE } from './cli/arguments.js';
 import { collectInputs } from './cli/collect-files.js';
 import { formatSummary, formatTable } from './cli/report-table.js';
 import { createGradingContext } from './app/grading-context.js';
 import type { FileReport } from './grading/grade.types.js';
+import { projectPath } from './paths.js';
 
-const EXAMPLE = fileURLToPath(new URL('../examples/sample_submission.ipynb', import.meta.url));
+const EXAMPLE = projectPath('examples', 'sample_submission.ipynb');
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCliArguments(argv);

@@ -10,10 +10,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../paths.js';
 
 /** prisma/migrations at the repository root, from src/database/ and from dist/database/ alike. */
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
+export const DEFAULT_MIGRATIONS_DIR = projectPath('prisma', 'migrations');
 
 /** The lock key `prisma migrate` itself takes, so this runner and the CLI never migrate at once. */
 const PRISMA_MIGRATE_LOCK = 72707369;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { projectPath } from '../paths.js';
 
-/** The grader's version (package.json), recorded on every grade. Same depth from src/ and dist/. */
-export const GRADER_VERSION: string = (() => {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-})();
+/** The grader's version (package.json), recorded on every grade. */
+export const GRADER_VERSION: string = (
+  JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }
+).version;

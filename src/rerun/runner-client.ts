@@ -21,7 +21,6 @@
  */
 import { spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import {
   parseRunnerResponse,
   runnerRequestSchema,
@@ -31,12 +30,13 @@ import {
   type RunnerTask,
   type StudentErrorCode,
 } from './runner-protocol.js';
+import { projectPath } from '../paths.js';
 
 /**
  * runner/torch_runner.py of this checkout, found from this file (src/rerun or dist/rerun, both two levels
  * below the repository root), so the default does not depend on the working directory.
  */
-export const DEFAULT_RUNNER_SCRIPT = fileURLToPath(new URL('../../runner/torch_runner.py', import.meta.url));
+export const DEFAULT_RUNNER_SCRIPT = projectPath('runner', 'torch_runner.py');
 export const DEFAULT_RUNNER_COMMAND: readonly string[] = ['/usr/bin/python3', DEFAULT_RUNNER_SCRIPT];
 
 export interface RunnerClientOptions {

@@ -1,0 +1,32 @@
+/**
+ * `npm run bench [-- section...]`: runs the benchmarks and prints their numbers as JSON lines.
+ * Sections: numpy, static, pdf, rerun (slow: builds a ResNet101 and runs it on the CPU), api.
+ * Without arguments: numpy, static, pdf. Speed targets live here, never in the tests.
+ */
+const SECTIONS: Record<string, () => Promise<unknown>> = {
+  numpy: async () => (await import('./numpy-random.bench.js')).benchNumpyRandom(),
+  static: async () => (await import('./static-grading.bench.js')).benchStaticGrading(),
+  pdf: async () => (await import('./pdf-reader.bench.js')).benchPdfReader(),
+  rerun: async () => (await import('./rerun.bench.js')).benchRerun(),
+};
+
+const DEFAULT_SECTIONS = ['numpy', 'static', 'pdf'];
+
+async function main(): Promise<void> {
+  const requested = process.argv.slice(2);
+  const names = requested.length > 0 ? requested : DEFAULT_SECTIONS;
+  const unknown = names.filter((n) => !(n in SECTIONS));
+  if (unknown.length > 0) {
+    process.stderr.write(`bench: unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  for (const name of names) {
+    const started = performance.now();
+    process.stderr.write(`bench: ${name}...\n`);
+    const result = await SECTIONS[name]();
+    process.stdout.write(`${JSON.stringify({ section: name, seconds: Math.round((performance.now() - started) / 100) / 10, result }, null, 2)}\n`);
+  }
+}
+
+await main();
