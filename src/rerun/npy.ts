@@ -110,14 +110,23 @@ export function parseNpy(buffer: Uint8Array, source = '<buffer>'): NpyArray {
 /** Encodes as `.npy` v1.0 (v2.0 only when the header would not fit 65535 bytes). */
 export function encodeNpy(array: NpyArray): Buffer {
   const count = elementCount(array.shape);
-  if (array.shape.some((dim) => !Number.isSafeInteger(dim) || dim < 0)) {
-    throw new RangeError(`encodeNpy: invalid shape [${array.shape.join(', ')}]`);
-  }
   if (array.data.length !== count) {
     throw new RangeError(`encodeNpy: shape [${array.shape.join(', ')}] needs ${count} values, got ${array.data.length}`);
   }
-  const descr = array.dtype === 'float32' ? '<f4' : '<i8';
-  const shapeText = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
+  const data = Buffer.from(array.data.buffer, array.data.byteOffset, array.data.byteLength);
+  return Buffer.concat([encodeNpyHeader(array.dtype, array.shape), data]);
+}
+
+/**
+ * The `.npy` preamble (magic, version, header dict) for data of this dtype and shape: written alone,
+ * it lets large arrays be streamed to disk after it, chunk by chunk, in C order.
+ */
+export function encodeNpyHeader(dtype: NpyDtype, shape: readonly number[]): Buffer {
+  if (shape.some((dim) => !Number.isSafeInteger(dim) || dim < 0)) {
+    throw new RangeError(`encodeNpy: invalid shape [${shape.join(', ')}]`);
+  }
+  const descr = dtype === 'float32' ? '<f4' : '<i8';
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
 
   const build = (prefixLength: number): Buffer => {
@@ -142,8 +151,7 @@ export function encodeNpy(array: NpyArray): Buffer {
     prefix[7] = 0;
     prefix.writeUInt32LE(header.length, 8);
   }
-  const data = Buffer.from(array.data.buffer, array.data.byteOffset, array.data.byteLength);
-  return Buffer.concat([prefix, header, data]);
+  return Buffer.concat([prefix, header]);
 }
 
 export async function readNpy(path: string): Promise<NpyArray> {

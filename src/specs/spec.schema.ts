@@ -177,6 +177,69 @@ const exerciseSpec = z
   })
   .strict();
 
+/** A number the student printed, read from one exercise's output (one capture group). */
+const claimSource = z.object({ exercise: z.number().int().min(1), pattern }).strict();
+
+/**
+ * How to re-run the lesson on the student's real model (GPU workers; the CPU works too, slowly).
+ * Architecture, resolution, classes, opset and tolerances are lesson knowledge: they live here.
+ */
+const rerunSpec = z
+  .object({
+    architecture: z
+      .object({
+        backbone: z.string().regex(/^[a-z][a-z0-9_]*$/),
+        head: z
+          .array(
+            z.union([
+              z.object({ linear: z.number().int().min(1) }).strict(),
+              z.object({ relu: z.literal(true) }).strict(),
+              z.object({ dropout: z.number().min(0).max(1) }).strict(),
+            ]),
+          )
+          .min(1),
+      })
+      .strict(),
+    inputSize: z.number().int().min(16).max(4096),
+    classes: z.number().int().min(2),
+    opset: z.number().int().min(7),
+    /** Where the seeded test data's seed is printed (the same source as the seed checks). */
+    data: z.object({ exercise: z.number().int().min(1), seed: seedSource, samples: z.number().int().min(1) }).strict(),
+    /** allclose tolerances between PyTorch and ONNX Runtime logits on the seeded data. */
+    parity: z.object({ atol: z.number().min(0), rtol: z.number().min(0) }).strict(),
+    claims: z
+      .object({
+        maxDifference: claimSource.optional(),
+        pytorchAccuracy: claimSource.optional(),
+        onnxAccuracy: claimSource.optional(),
+        /** Capture group holds the yes/no answer; `yes` is the text meaning true. */
+        matricesMatch: claimSource.extend({ yes: z.string() }).strict().optional(),
+        speedup: claimSource.optional(),
+      })
+      .strict(),
+    tolerances: z
+      .object({
+        maxDifference: z.object({ floor: z.number().positive(), factor: z.number().min(1) }).strict(),
+        accuracy: z.object({ absolute: z.number().min(0) }).strict(),
+        speedup: z.object({ relative: z.number().min(0) }).strict(),
+      })
+      .strict(),
+    benchmark: z
+      .object({
+        warmup: z.number().int().min(0),
+        minIterations: z.number().int().min(1),
+        maxIterations: z.number().int().min(1),
+        maxSeconds: z.number().positive(),
+        targetRelativeHalfWidth: z.number().positive().max(1),
+      })
+      .strict(),
+    /** Per-step wall-time limits: one hang does not lose the other steps. */
+    timeouts: z
+      .object({ convertSeconds: z.number().positive(), logitsSeconds: z.number().positive(), benchmarkSeconds: z.number().positive() })
+      .strict(),
+  })
+  .strict();
+
 export const gradingSpecSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9_]+$/),
@@ -201,6 +264,7 @@ export const gradingSpecSchema = z
       .strict(),
     sections: z.array(sectionSpec).default([]),
     exercises: z.array(exerciseSpec).min(1),
+    rerun: rerunSpec.optional(),
   })
   .strict();
 
@@ -209,3 +273,4 @@ export type CheckSpec = z.infer<typeof checkSpecSchema>;
 export type SectionSpec = z.infer<typeof sectionSpec>;
 export type ExerciseSpec = z.infer<typeof exerciseSpec>;
 export type SeedSource = z.infer<typeof seedSource>;
+export type RerunSpec = z.infer<typeof rerunSpec>;

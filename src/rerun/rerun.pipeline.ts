@@ -1,0 +1,340 @@
+/**
+ * A re-run: measure the student's real model where the notebook only printed. The Python runner does
+ * what needs PyTorch (load the weights safely, export ONNX, PyTorch logits and timings); ONNX Runtime
+ * (onnxruntime-node) does the rest. Each step has its own time limit and outcome, so one hang or crash
+ * does not lose the others; infrastructure failures are `error`, never charged to the student.
+ */
+import { join } from 'node:path';
+import type { SubmissionDocument } from '../ingest/document.js';
+import type { CheckResult, Flag } from '../grading/grade.types.js';
+import type { LoadedSpec } from '../specs/spec.loader.js';
+import type { RerunSpec } from '../specs/spec.schema.js';
+import { compareClaims, type MeasuredResults } from './claims.js';
+import { withJobDir } from './job-dir.js';
+import { readNpyAs } from './npy.js';
+import { checkOnnxGraph, type GraphCheckResult } from './onnx/graph-check.js';
+import { benchmarkBatch1, closeOrtSession, openOrtSession, type OpenedSession, runLogits } from './onnx/ort-session.js';
+import { runRunner, type RunnerOutcome } from './runner-client.js';
+import type { RunnerTask } from './runner-protocol.js';
+import type { RerunEnvironment, RerunReport, RerunStep, RerunStepName } from './rerun.types.js';
+import { writeSeededData } from './seeded-data.js';
+import { accuracy, argmaxRows, confusionMatrix, matricesEqual, medianWithInterval, parityStats, ratioOfMedians, summarizeLatencies } from './stats.js';
+import { readStudentClaims, readStudentSeed } from './student-claims.js';
+
+export interface RerunOptions {
+  /** Where PyTorch and ONNX Runtime run: auto picks CUDA when present (and records what was used). */
+  device: 'auto' | 'cpu' | 'cuda';
+  /** Samples actually run (the spec's count by default); CPU workers may use fewer, recorded as such. */
+  samples?: number;
+  /** Time the models (slow on a CPU); false records the step as skipped. */
+  benchmark: boolean;
+  runnerCommand?: readonly string[];
+  /** Address-space limit of the runner (CPU workers); null: none (GPU workers limit memory by container). */
+  memoryLimitBytes?: number | null;
+  /** Threads for torch and ORT: fixed, so timings mean something on a shared machine. */
+  threads?: number;
+  jobParent?: string;
+}
+
+export interface RerunInput {
+  weightsPath: string;
+  studentOnnxPath: string | null;
+  document: SubmissionDocument;
+  spec: LoadedSpec;
+  options: RerunOptions;
+}
+
+export class RerunNotConfiguredError extends Error {}
+
+export async function runRerun(input: RerunInput): Promise<RerunReport> {
+  const rerun = input.spec.spec.rerun;
+  if (!rerun) throw new RerunNotConfiguredError(`${input.spec.spec.id} has no rerun section in its grading spec`);
+  const run = new RerunRun(input, rerun);
+  return withJobDir((dir) => run.execute(dir), { parent: input.options.jobParent, prefix: 'grader-rerun-' });
+}
+
+/** One re-run's state: steps, checks and flags collect here as the steps go. */
+class RerunRun {
+  private readonly startedAt = new Date();
+  private readonly steps: RerunStep[] = [];
+  private readonly checks: CheckResult[] = [];
+  private readonly flags: Flag[] = [];
+  private readonly metrics: Record<string, unknown> = {};
+  private readonly environment: RerunEnvironment;
+  private status: RerunReport['status'] = 'completed';
+  private samples: RerunReport['samples'];
+
+  constructor(
+    private readonly input: RerunInput,
+    private readonly rerun: RerunSpec,
+  ) {
+    this.environment = {
+      runnerDevice: null, deviceName: null, torch: null, torchvision: null, onnx: null, python: null,
+      ortVersion: null, executionProvider: null, fallbackReason: null, opsetRequested: rerun.opset, opsetUsed: null,
+    };
+    this.samples = { used: 0, total: rerun.data.samples, seed: null };
+  }
+
+  async execute(dir: string): Promise<RerunReport> {
+    const { rerun } = this;
+    const ourOnnx = join(dir, 'ours.onnx');
+    const converted = await this.runner('convert', rerun.timeouts.convertSeconds, {
+      task: 'convert', convert: { opset: rerun.opset, dynamicBatch: true, output: ourOnnx }, ...this.model(dir),
+    });
+    if (converted) {
+      const result = converted.response.result;
+      this.environment.opsetUsed = result.opsetUsed;
+      const graph = await checkOnnxGraph(ourOnnx, { inputSize: rerun.inputSize, classes: rerun.classes });
+      this.check('rerun.conversion', 'The weights load into the spec architecture and export to a valid ONNX graph',
+        graph.ok ? 'pass' : 'fail',
+        `opset ${result.opsetUsed}${result.opsetUsed !== result.opsetRequested ? ` (requested ${result.opsetRequested}: ${result.note ?? 'not supported here'})` : ''}, checker ${result.checker}; ${graphEvidence(graph)}`);
+    }
+    const studentGraph = await this.studentOnnx();
+
+    const seed = readStudentSeed(this.input.document, this.input.spec.spec, rerun);
+    this.samples.seed = seed;
+    if (!converted || seed === null) {
+      if (seed === null) this.skip('data', 'no seed in the hand-in: the seeded data cannot be regenerated');
+      this.skip('pytorch_logits', 'needs the converted model and the seeded data');
+      this.skip('ort_logits', 'needs the converted model and the seeded data');
+      this.skip('benchmark', 'needs the converted model');
+      return this.finish();
+    }
+    const data = await this.timed('data', async () => {
+      const written = await writeSeededData(join(dir, 'inputs.npy'), {
+        seed, size: rerun.inputSize, total: rerun.data.samples, used: this.input.options.samples ?? rerun.data.samples, classes: rerun.classes,
+      });
+      this.samples.used = written.used;
+      return { value: written, detail: `seed ${seed}: ${written.used} of ${rerun.data.samples} samples of ${rerun.inputSize}×${rerun.inputSize}×3` };
+    });
+    if (!data) return this.finish();
+
+    const torchOut = join(dir, 'torch_logits.npy');
+    const torchLogits = await this.runner('logits', rerun.timeouts.logitsSeconds, {
+      task: 'logits', logits: { input: data.path, output: torchOut, batchSize: 10 }, ...this.model(dir),
+    });
+    const torch = torchLogits ? (await readNpyAs(torchOut, 'float32', 2)).data as Float32Array : null;
+
+    const sessions: { label: string; session: OpenedSession }[] = [];
+    try {
+      const ours = await this.openSession(ourOnnx, 'our export');
+      if (ours) sessions.push({ label: 'our export', session: ours });
+      if (studentGraph?.ok) {
+        const theirs = await this.openSession(this.input.studentOnnxPath!, 'the student\'s ONNX');
+        if (theirs) sessions.push({ label: 'the student\'s ONNX', session: theirs });
+      }
+      const images = await readNpyAs(data.path, 'float32', 4);
+      const logits = await this.timed('ort_logits', async () => {
+        const results = [];
+        for (const { label, session } of sessions) {
+          const out = await runLogits(session, { data: images.data as Float32Array, shape: images.shape as [number, number, number, number] }, 10);
+          results.push({ label, logits: out.data });
+        }
+        return { value: results, detail: `${results.map((r) => r.label).join(' and ')} on ${this.environment.executionProvider ?? 'cpu'}` };
+      });
+      const measured: MeasuredResults = torch && logits ? this.compare(torch, logits, data.labels) : {};
+
+      const speedup = this.input.options.benchmark && ours ? await this.benchmark(dir, ours, data.firstImage) : null;
+      if (!this.input.options.benchmark) this.skip('benchmark', 'not requested');
+      this.claims({ ...measured, speedup: speedup ?? null });
+    } finally {
+      for (const { session } of sessions) await closeOrtSession(session);
+    }
+    return this.finish();
+  }
+
+  /** Parity of each ONNX model against PyTorch, accuracy and confusion matrices on the seeded data. */
+  private compare(torch: Float32Array, onnx: { label: string; logits: Float32Array }[], labels: number[]): MeasuredResults {
+    const { rerun } = this;
+    const torchPredictions = argmaxRows(torch, rerun.classes);
+    let studentMeasured: MeasuredResults = {};
+    for (const { label, logits } of onnx) {
+      const parity = parityStats(logits, torch, rerun.parity);
+      const predictions = argmaxRows(logits, rerun.classes);
+      const matricesMatch = matricesEqual(confusionMatrix(labels, torchPredictions, rerun.classes), confusionMatrix(labels, predictions, rerun.classes));
+      const id = label === 'our export' ? 'rerun.parity' : 'rerun.student_parity';
+      this.check(id, `PyTorch and ONNX Runtime (${label}) agree on the seeded data (allclose atol ${rerun.parity.atol}, rtol ${rerun.parity.rtol})`,
+        parity.allclose ? 'pass' : 'fail',
+        `${parity.count / rerun.classes} samples: max |Δ| ${fmt(parity.maxAbsDiff)}, max relative ${fmt(parity.maxRelDiff)}, ${parity.mismatched} values outside tolerance; argmax agrees on ${predictions.filter((p, i) => p === torchPredictions[i]).length}/${predictions.length}; confusion matrices ${matricesMatch ? 'equal' : 'differ'}`);
+      if (!parity.allclose && label !== 'our export') {
+        this.flags.push({ name: 'parity_failed', exercise: null, detail: `re-run: ${label} differs from PyTorch by up to ${fmt(parity.maxAbsDiff)}` });
+      }
+      const measured = {
+        maxDifference: parity.maxAbsDiff,
+        pytorchAccuracy: accuracy(torchPredictions, labels),
+        onnxAccuracy: accuracy(predictions, labels),
+        matricesMatch,
+      };
+      this.metrics[label === 'our export' ? 'oursVsPytorch' : 'studentVsPytorch'] = { ...measured, maxRelDiff: parity.maxRelDiff, mismatched: parity.mismatched };
+      // The student's own ONNX is what their printed numbers came from, when we have it.
+      if (label !== 'our export' || onnx.length === 1) studentMeasured = measured;
+    }
+    // Accuracy claims are over all the lesson's samples: not comparable on a subset.
+    if (this.samples.used < this.samples.total) {
+      const { pytorchAccuracy: _p, onnxAccuracy: _o, matricesMatch: _m, ...rest } = studentMeasured;
+      return rest;
+    }
+    return studentMeasured;
+  }
+
+  private async benchmark(dir: string, ours: OpenedSession, firstImage: Float32Array) {
+    const { rerun } = this;
+    const torch = await this.runner('benchmark', rerun.timeouts.benchmarkSeconds, { task: 'benchmark', benchmark: rerun.benchmark, ...this.model(dir) });
+    const ort = await benchmarkBatch1(ours, firstImage, [3, rerun.inputSize, rerun.inputSize], rerun.benchmark);
+    const torchSummary = torch ? summarizeLatencies(torch.response.result.samplesMs) : null;
+    const torchMedian = torchSummary ? medianWithInterval(torchSummary) : null;
+    const ortMedian = medianWithInterval(ort);
+    const ratio = torchMedian && ortMedian ? ratioOfMedians(torchMedian, ortMedian) : null;
+    this.metrics.latency = {
+      pytorch: torchSummary && { p50: torchSummary.p50, p95: torchSummary.p95, p99: torchSummary.p99, medianCi: torchSummary.medianCi, iterations: torchSummary.count, synchronized: torch!.response.result.synchronized },
+      onnxRuntime: { p50: ort.p50, p95: ort.p95, p99: ort.p99, medianCi: ort.medianCi, iterations: ort.count, stopReason: ort.stopReason },
+      speedup: ratio,
+      device: this.environment.deviceName,
+      executionProvider: this.environment.executionProvider,
+    };
+    const where = `${this.environment.runnerDevice === 'cuda' ? this.environment.deviceName : `CPU (${this.environment.deviceName})`}, ORT on ${this.environment.executionProvider}`;
+    this.check('rerun.benchmark', 'Batch-1 latency of PyTorch and ONNX Runtime measured',
+      ratio ? 'pass' : 'error',
+      ratio
+        ? `${where}: PyTorch p50 ${fmt(torchMedian!.median)} ms, ONNX Runtime p50 ${fmt(ortMedian!.median)} ms, speedup ${fmt(ratio.ratio)}x (${fmt(ratio.low)}..${fmt(ratio.high)})`
+        : `${where}: too few samples for a confidence interval`);
+    // A speedup is only comparable with the student's when both ran on a GPU.
+    const comparable = this.environment.runnerDevice === 'cuda' && this.environment.executionProvider === 'cuda';
+    return ratio && comparable ? { ratio: ratio.ratio, low: ratio.low, high: ratio.high } : null;
+  }
+
+  private claims(measured: MeasuredResults): void {
+    const claimed = readStudentClaims(this.input.document, this.input.spec.spec, this.rerun);
+    const comparison = compareClaims(claimed, measured, this.rerun.tolerances);
+    for (const result of comparison.results) {
+      this.check(`rerun.claim.${result.claim}`, `Printed ${result.claim} reproduced by the re-run`, result.reproduced ? 'pass' : 'fail', result.evidence);
+      if (!result.reproduced) this.flags.push({ name: 'not_reproduced', exercise: null, detail: result.evidence });
+    }
+    for (const skipped of comparison.skipped) {
+      const why = skipped.reason === 'not_claimed'
+        ? 'not printed in the hand-in'
+        : skipped.claim === 'speedup'
+          ? 'not comparable: the re-run did not run both models on a GPU'
+          : this.samples.used < this.samples.total
+            ? `measured on ${this.samples.used} of ${this.samples.total} samples only`
+            : 'not measured (an earlier step failed)';
+      this.check(`rerun.claim.${skipped.claim}`, `Printed ${skipped.claim} reproduced by the re-run`, 'skip', why);
+    }
+  }
+
+  private async studentOnnx(): Promise<GraphCheckResult | null> {
+    const path = this.input.studentOnnxPath;
+    if (!path) {
+      this.skip('student_onnx', 'no ONNX file handed in');
+      return null;
+    }
+    return this.timed('student_onnx', async () => {
+      const graph = await checkOnnxGraph(path, { inputSize: this.rerun.inputSize, classes: this.rerun.classes });
+      this.check('rerun.student_onnx', 'The handed-in ONNX has input [N, 3, size, size] with a symbolic N and output [N, classes]', graph.ok ? 'pass' : 'fail', graphEvidence(graph));
+      if (!graph.ok && graph.failures.some((f) => /\b\d+\b/.test(f) && /size|dim|shape/i.test(f))) {
+        this.flags.push({ name: 'wrong_resolution', exercise: null, detail: `re-run: ${graph.failures.join('; ')}` });
+      }
+      return { value: graph, detail: graph.ok ? 'graph checks passed' : graph.failures.join('; ') };
+    });
+  }
+
+  private async openSession(path: string, label: string): Promise<OpenedSession | null> {
+    const provider = this.input.options.device === 'cpu' ? 'cpu' : this.input.options.device === 'cuda' ? 'cuda' : 'auto';
+    try {
+      const session = await openOrtSession(path, { provider, intraOpNumThreads: this.input.options.threads });
+      this.environment.ortVersion = session.ortVersion;
+      this.environment.executionProvider ??= session.executionProvider;
+      this.environment.fallbackReason ??= session.fallbackReason;
+      return session;
+    } catch (error) {
+      this.steps.push({ name: 'ort_logits', status: 'error', seconds: 0, detail: `cannot open ${label} in ONNX Runtime: ${(error as Error).message}` });
+      this.status = 'error';
+      return null;
+    }
+  }
+
+  /** A runner step; records its outcome. Returns the response when ok, else null. */
+  private async runner<T extends RunnerTask>(task: T, timeoutSeconds: number, request: object) {
+    const name: RerunStepName = task === 'logits' ? 'pytorch_logits' : (task as RerunStepName);
+    const outcome = (await runRunner(request as never, {
+      timeoutMs: timeoutSeconds * 1000,
+      command: this.input.options.runnerCommand,
+      memoryLimitBytes: this.input.options.memoryLimitBytes,
+      env: this.input.options.threads ? { ...process.env, RUNNER_THREADS: String(this.input.options.threads) } : process.env,
+    })) as RunnerOutcome<T>;
+    if (outcome.kind === 'ok') {
+      const env = outcome.response.environment;
+      Object.assign(this.environment, {
+        runnerDevice: env.device, deviceName: env.deviceName, torch: env.torch, torchvision: env.torchvision, onnx: env.onnx, python: env.python,
+      });
+      this.steps.push({ name, status: 'ok', seconds: round(outcome.wallSeconds), detail: `${env.device} ${env.deviceName}` });
+      return outcome;
+    }
+    if (outcome.kind === 'student_error') {
+      this.steps.push({ name, status: 'failed', seconds: round(outcome.wallSeconds), detail: `${outcome.code}: ${outcome.message}` });
+      if (this.status !== 'error') this.status = 'failed';
+      if (task === 'convert') this.check('rerun.conversion', 'The weights load into the spec architecture and export to a valid ONNX graph', 'fail', `${outcome.code}: ${outcome.message}`);
+    } else {
+      this.steps.push({ name, status: 'error', seconds: round(outcome.wallSeconds), detail: `${outcome.code}: ${outcome.message}${outcome.stderrTail ? ` (stderr: ${outcome.stderrTail.slice(-300)})` : ''}` });
+      this.status = 'error';
+      if (task === 'convert') this.check('rerun.conversion', 'The weights load into the spec architecture and export to a valid ONNX graph', 'error', `grader infrastructure: ${outcome.code}: ${outcome.message}`);
+    }
+    return null;
+  }
+
+  private async timed<T>(name: RerunStepName, work: () => Promise<{ value: T; detail: string }>): Promise<T | null> {
+    const started = performance.now();
+    try {
+      const { value, detail } = await work();
+      this.steps.push({ name, status: 'ok', seconds: round((performance.now() - started) / 1000), detail });
+      return value;
+    } catch (error) {
+      this.steps.push({ name, status: 'error', seconds: round((performance.now() - started) / 1000), detail: (error as Error).message });
+      this.status = 'error';
+      return null;
+    }
+  }
+
+  private skip(name: RerunStepName, why: string): void {
+    this.steps.push({ name, status: 'skipped', seconds: 0, detail: why });
+  }
+
+  private check(id: string, description: string, status: CheckResult['status'], evidence: string): void {
+    this.checks.push({ id, description, status, points: 0, maxPoints: 0, evidence });
+  }
+
+  private model(dir: string) {
+    return {
+      jobDir: dir,
+      weights: this.input.weightsPath,
+      architecture: this.rerun.architecture,
+      inputSize: this.rerun.inputSize,
+      device: this.input.options.device,
+    };
+  }
+
+  private finish(): RerunReport {
+    return {
+      status: this.status,
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      environment: this.environment,
+      samples: this.samples,
+      steps: this.steps,
+      checks: this.checks,
+      flags: this.flags,
+      metrics: this.metrics,
+    };
+  }
+}
+
+function graphEvidence(graph: GraphCheckResult): string {
+  const shapes = `input ${graph.inputs.map((i) => `[${i.shape.join(', ')}]`).join(', ')}, output ${graph.outputs.map((o) => `[${o.shape.join(', ')}]`).join(', ')}`;
+  return graph.ok ? shapes : `${graph.failures.join('; ')} (${shapes})`;
+}
+
+function fmt(value: number): string {
+  return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;

@@ -1,0 +1,41 @@
+import type { CheckResult, Flag } from '../grading/grade.types.js';
+
+export type RerunStepName = 'convert' | 'student_onnx' | 'data' | 'pytorch_logits' | 'ort_logits' | 'benchmark';
+
+export interface RerunStep {
+  name: RerunStepName;
+  /** ok; failed: the hand-in is at fault; error: ours (retried, never charged); skipped: not run. */
+  status: 'ok' | 'failed' | 'error' | 'skipped';
+  seconds: number;
+  detail: string;
+}
+
+/** Where and with what the measurements were made: a CPU run is never reported as a GPU one. */
+export interface RerunEnvironment {
+  runnerDevice: 'cpu' | 'cuda' | null;
+  deviceName: string | null;
+  torch: string | null;
+  torchvision: string | null;
+  onnx: string | null;
+  python: string | null;
+  ortVersion: string | null;
+  /** The execution provider ONNX Runtime actually ran with. */
+  executionProvider: 'cuda' | 'cpu' | null;
+  fallbackReason: string | null;
+  opsetRequested: number;
+  opsetUsed: number | null;
+}
+
+export interface RerunReport {
+  /** completed; failed: the student's weights cannot be used; error: infrastructure (retry). */
+  status: 'completed' | 'failed' | 'error';
+  startedAt: string;
+  finishedAt: string;
+  environment: RerunEnvironment;
+  samples: { used: number; total: number; seed: number | null };
+  steps: RerunStep[];
+  /** The spec's re-run checks, in the grade's check format (0 points: they verify, flags carry the news). */
+  checks: CheckResult[];
+  flags: Flag[];
+  metrics: Record<string, unknown>;
+}
