@@ -6,7 +6,8 @@
  */
 import 'reflect-metadata';
 import cliProgress from 'cli-progress';
-import { parseCliArguments, UsageError, USAGE } from './cli/arguments.js';
+import { parseCliArguments, type RerunArguments, UsageError, USAGE } from './cli/arguments.js';
+import { formatRerun, rerunCommand } from './cli/rerun-command.js';
 import { collectInputs } from './cli/collect-files.js';
 import { formatSummary, formatTable } from './cli/report-table.js';
 import { createGradingContext } from './app/grading-context.js';
@@ -21,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (args.rerun) return rerun(args.paths[0], args.rerun, args.json, args.store);
   const inputs = await collectInputs(args.paths.length > 0 ? args.paths : [EXAMPLE]);
   if (inputs.missing.length > 0) {
     process.stderr.write(`grade: no such file or folder: ${inputs.missing.join(', ')}\n`);
@@ -55,6 +57,22 @@ async function main(argv: string[]): Promise<number> {
   const singleRejected = !inputs.anyFolder && inputs.files.length === 1 && reports[0].status === 'rejected';
   if (singleRejected && !args.json) process.stderr.write(`grade: ${reports[0].file}: ${(reports[0] as { error: string }).error}\n`);
   return singleRejected ? 2 : 0;
+}
+
+async function rerun(path: string, options: RerunArguments, json: boolean, store: boolean): Promise<number> {
+  const context = await createGradingContext({ store });
+  let result;
+  try {
+    result = await rerunCommand(context, path, options);
+  } finally {
+    await context.close();
+  }
+  if (result.kind === 'rejected') {
+    process.stderr.write(`grade: ${result.report.file}: ${result.report.error}\n`);
+    return 2;
+  }
+  process.stdout.write(json ? `${JSON.stringify(result.report, null, 2)}\n` : `${formatRerun(result.report)}\n`);
+  return result.report.rerun.status === 'error' ? 1 : 0;
 }
 
 /** The CLI prints the JSON contract; where the database put the row is not part of it. */

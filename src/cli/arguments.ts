@@ -1,27 +1,46 @@
 import { parseArgs } from 'node:util';
 
+export interface RerunArguments {
+  weights: string;
+  onnx: string | null;
+  device: 'auto' | 'cpu' | 'cuda';
+  samples: number | undefined;
+  benchmark: boolean;
+}
+
 export interface CliArguments {
   paths: string[];
   json: boolean;
   store: boolean;
   quiet: boolean;
   help: boolean;
+  /** Set with --rerun: re-run one submission on the student's model. */
+  rerun: RerunArguments | null;
 }
 
 export const USAGE = `Usage: npm run grade -- [options] [files or folders...]
+       npm run grade -- --rerun <submission> --weights <model.pth> [--onnx <model.onnx>] [re-run options]
 
 Grades Class_06_2 hand-ins (.ipynb or PDF) against grading-specs/ and stores every grade with its
 evidence (Postgres at DATABASE_URL, else an embedded Postgres under .data/).
 With no path, grades the embedded example examples/sample_submission.ipynb.
 
 Options:
-  --json        print the JSON contract (one object per file, as an array) instead of the table
-  --no-store    grade without writing to the database
-  --quiet       no progress bar
-  -h, --help    this text
+  --json          print the JSON contract (one object per file, as an array) instead of the table
+  --no-store      grade without writing to the database
+  --quiet         no progress bar
+  -h, --help      this text
+
+Re-run (measures the student's real model; PyTorch through runner/torch_runner.py, ONNX Runtime in-process):
+  --rerun         re-run the one submission given
+  --weights F     the student's weights (state_dict .pth), required with --rerun
+  --onnx F        the student's own ONNX export (optional; external data beside it)
+  --device D      auto (default: CUDA when present), cpu or cuda
+  --samples N     run only the first N seeded samples (CPU machines); accuracy claims are then not compared
+  --no-benchmark  skip the latency measurement
 
 Exit code: 0 when everything given was graded or a folder was processed; 2 when a single file given
-was rejected or an argument is wrong.`;
+was rejected or an argument is wrong; with --rerun, 1 when the re-run hit an infrastructure error.`;
 
 export class UsageError extends Error {}
 
@@ -36,6 +55,12 @@ export function parseCliArguments(argv: string[]): CliArguments {
         'no-store': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        rerun: { type: 'boolean', default: false },
+        weights: { type: 'string' },
+        onnx: { type: 'string' },
+        device: { type: 'string', default: 'auto' },
+        samples: { type: 'string' },
+        'no-benchmark': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -48,5 +73,25 @@ export function parseCliArguments(argv: string[]): CliArguments {
     store: !(values['no-store'] ?? false),
     quiet: values.quiet ?? false,
     help: values.help ?? false,
+    rerun: values.rerun ? rerunArguments(values, positionals) : null,
+  };
+}
+
+function rerunArguments(values: Record<string, string | boolean | undefined>, positionals: string[]): RerunArguments {
+  if (positionals.length !== 1) throw new UsageError('--rerun takes exactly one submission file');
+  if (typeof values.weights !== 'string') throw new UsageError('--rerun needs --weights <model.pth>');
+  const device = values.device;
+  if (device !== 'auto' && device !== 'cpu' && device !== 'cuda') throw new UsageError(`--device must be auto, cpu or cuda, not '${String(device)}'`);
+  let samples: number | undefined;
+  if (values.samples !== undefined) {
+    samples = Number(values.samples);
+    if (!Number.isInteger(samples) || samples < 1) throw new UsageError(`--samples must be a positive integer, not '${String(values.samples)}'`);
+  }
+  return {
+    weights: values.weights,
+    onnx: typeof values.onnx === 'string' ? values.onnx : null,
+    device,
+    samples,
+    benchmark: !values['no-benchmark'],
   };
 }

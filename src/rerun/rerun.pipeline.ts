@@ -239,7 +239,9 @@ class RerunRun {
   }
 
   private async openSession(path: string, label: string): Promise<OpenedSession | null> {
-    const provider = this.input.options.device === 'cpu' ? 'cpu' : this.input.options.device === 'cuda' ? 'cuda' : 'auto';
+    // auto: try CUDA only where the runner found a GPU (asking for it elsewhere only fails noisily).
+    const { device } = this.input.options;
+    const provider = device === 'auto' ? (this.environment.runnerDevice === 'cuda' ? 'auto' : 'cpu') : device;
     try {
       const session = await openOrtSession(path, { provider, intraOpNumThreads: this.input.options.threads });
       this.environment.ortVersion = session.ortVersion;
