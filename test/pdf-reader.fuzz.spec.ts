@@ -103,7 +103,8 @@ describe('PDF reader under fuzzing', () => {
         }
         expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + SLACK_MS);
       }),
-      { numRuns: 300 },
+      // Thousands of mutations in CI; PDF_FUZZ_RUNS raises it for a longer hunt (8,000 found the NaN-matrix bug).
+      { numRuns: Number(process.env.PDF_FUZZ_RUNS ?? 1500) },
     );
     // Both paths were exercised: the mutations are neither all fatal nor all harmless.
     expect(outcomes.read).toBeGreaterThan(20);
