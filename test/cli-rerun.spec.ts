@@ -3,26 +3,15 @@
  * the real runner and onnxruntime-node, a real Postgres. The spec folder is a copy of grading-specs/
  * whose rerun section names a small model (resnet18, 64 px) so that the run fits CI.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { runCli as cli } from './support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { buildSubmission, FIXTURE_VARIANTS, notebookText } from './fixtures/submissions.js';
 import { makeFixtures, type FixtureManifest } from './support/runner-fixtures.js';
 
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/cli.js', ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('grade --rerun', () => {
   let dir: string;
