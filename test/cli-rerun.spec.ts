@@ -12,7 +12,6 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 import { buildSubmission, FIXTURE_VARIANTS, notebookText } from './fixtures/submissions.js';
 import { makeFixtures, type FixtureManifest } from './support/runner-fixtures.js';
 
-
 describe('grade --rerun', () => {
   let dir: string;
   let database: TestDatabase;

@@ -10,8 +10,6 @@ import { runCli as cli } from './support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { writeFixtureFiles } from './fixtures/submissions.js';
 
-
-
 describe('grade CLI', () => {
   let database: TestDatabase;
   let downloads: string;
