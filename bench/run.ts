@@ -8,6 +8,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   static: async () => (await import('./static-grading.bench.js')).benchStaticGrading(),
   pdf: async () => (await import('./pdf-reader.bench.js')).benchPdfReader(),
   rerun: async () => (await import('./rerun.bench.js')).benchRerun(),
+  api: async () => (await import('./api.bench.js')).benchApi(),
 };
 
 const DEFAULT_SECTIONS = ['numpy', 'static', 'pdf'];

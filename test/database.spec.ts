@@ -56,8 +56,8 @@ describe('migrations on Postgres', () => {
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual(
-        ['Assignment', 'AuditEvent', 'CheckResult', 'Course', 'Enrollment', 'ExerciseScore', 'Grade', 'Override',
-          'Person', 'RerunRun', 'Submission', '_prisma_migrations'],
+        ['Assignment', 'AuditEvent', 'CheckResult', 'CountedSubmission', 'Course', 'Enrollment', 'ExerciseScore', 'Grade',
+          'Override', 'Person', 'RegradeItem', 'RegradeRun', 'RerunRun', 'Submission', '_prisma_migrations'],
       );
     } finally {
       await client.end();

@@ -39,7 +39,7 @@ export class GraderModule {
           inject: [SpecRegistry, FileStore, { token: GradeRepository, optional: true }],
         },
       ],
-      exports: [GRADER_CONFIG, SpecRegistry, SubmissionGrader],
+      exports: [GRADER_CONFIG, SpecRegistry, SubmissionGrader, FileStore],
     };
   }
 }

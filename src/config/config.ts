@@ -45,3 +45,148 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Grader
     limits: { maxBytes: env.MAX_SUBMISSION_BYTES, pdfTimeoutMs: env.PDF_TIMEOUT_MS, maxPdfPages: env.MAX_PDF_PAGES },
   };
 }
+
+// ---- The service (api and worker processes) -----------------------------------------------------
+
+/** A comma-separated list; blanks dropped. */
+const list = (fallback = '') =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''));
+
+/** Google's endpoints must be HTTPS; plain HTTP only on loopback (the fake Google of the tests). */
+const googleUrl = z.url().refine((text) => {
+  const url = new URL(text);
+  return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+}, 'must be an https:// URL (http:// only on 127.0.0.1/localhost)');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const serviceEnvironmentSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: z.url().default('http://localhost:3000').transform((url) => url.replace(/\/+$/, '')),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('grader'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional().or(z.literal('').transform(() => undefined)),
+  SESSION_LIFETIME_SECONDS: positiveInt(8 * 3600),
+  GOOGLE_CLIENT_IDS: list(),
+  GOOGLE_ALLOWED_AUDIENCES: list(),
+  GOOGLE_TOKENINFO_URL: googleUrl.default('https://oauth2.googleapis.com/tokeninfo'),
+  GOOGLE_CERTS_URL: googleUrl.default('https://www.googleapis.com/oauth2/v1/certs'),
+  MAX_UPLOAD_BYTES: positiveInt(32 * 1024 * 1024),
+  COURSE_CODE: z.string().min(1).default('BIO1173'),
+  DEFAULT_ASSIGNMENT: z.string().optional().or(z.literal('').transform(() => undefined)),
+  INITIAL_INSTRUCTORS: list().pipe(z.array(z.email('must list email addresses'))),
+  WORKER_QUEUES: list('grade').pipe(z.array(z.enum(['grade', 'rerun'])).min(1, 'name at least one queue')),
+  GRADE_CONCURRENCY: positiveInt(1),
+  JOB_ATTEMPTS: positiveInt(3),
+  JOB_BACKOFF_MS: positiveInt(5_000),
+  GRADE_JOB_TIMEOUT_MS: positiveInt(120_000),
+  QUEUE_LOCK_DURATION_MS: positiveInt(30_000),
+  QUEUE_STALLED_INTERVAL_MS: positiveInt(15_000),
+  ENQUEUE_TIMEOUT_MS: positiveInt(2_000),
+  RECONCILE_INTERVAL_MS: positiveInt(60_000),
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
+});
+
+export type QueueName = 'grade' | 'rerun';
+
+export interface ServiceConfig {
+  grader: GraderConfig;
+  host: string;
+  port: number;
+  /** Where students reach the API (templated into the Colab submit cell and status URLs). */
+  publicBaseUrl: string;
+  redisUrl: string;
+  /** Bull key prefix: separates deployments (and test files) sharing one Redis. */
+  queuePrefix: string;
+  /** Required by the api process (it issues sessions); workers do without. */
+  sessionSecret: string | undefined;
+  sessionLifetimeSeconds: number;
+  google: {
+    /** OAuth client ids whose ID tokens web sign-in accepts (verifyIdToken's audience). */
+    clientIds: string[];
+    /** azp/aud of the access tokens the Colab submit cell may send (tokeninfo). */
+    allowedAudiences: string[];
+    tokenInfoUrl: string;
+    certsUrl: string;
+  };
+  maxUploadBytes: number;
+  courseCode: string;
+  /** Assignment (spec id) of an upload that names none; else the only lesson in grading-specs/. */
+  defaultAssignment: string | undefined;
+  initialInstructors: string[];
+  worker: {
+    queues: QueueName[];
+    concurrency: number;
+    attempts: number;
+    backoffMs: number;
+    jobTimeoutMs: number;
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+    reconcileIntervalMs: number;
+    /** Only submissions received longer ago than this are re-enqueued (the upload path enqueues the rest). */
+    reconcileGraceMs: number;
+    /**
+     * CPU priority of a worker process (0-19, higher = yields more): on a machine shared with the api,
+     * grading (throughput work) then leaves the CPU to accepting uploads (latency work).
+     */
+    nice: number;
+  };
+  enqueueTimeoutMs: number;
+  /** Least severe level logged: error < warn < log (one line per upload and per job) < debug. */
+  logLevels: ('error' | 'warn' | 'log' | 'debug')[];
+}
+
+const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
+
+export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const grader = loadConfig(environment);
+  const parsed = serviceEnvironmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${problems}`);
+  }
+  const env = parsed.data;
+  return {
+    grader,
+    host: env.HOST,
+    port: env.PORT,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    sessionSecret: env.SESSION_SECRET,
+    sessionLifetimeSeconds: env.SESSION_LIFETIME_SECONDS,
+    google: {
+      clientIds: env.GOOGLE_CLIENT_IDS,
+      allowedAudiences: env.GOOGLE_ALLOWED_AUDIENCES,
+      tokenInfoUrl: env.GOOGLE_TOKENINFO_URL,
+      certsUrl: env.GOOGLE_CERTS_URL,
+    },
+    maxUploadBytes: env.MAX_UPLOAD_BYTES,
+    courseCode: env.COURSE_CODE,
+    defaultAssignment: env.DEFAULT_ASSIGNMENT,
+    initialInstructors: env.INITIAL_INSTRUCTORS.map((email) => email.toLowerCase()),
+    worker: {
+      queues: [...new Set(env.WORKER_QUEUES)],
+      concurrency: env.GRADE_CONCURRENCY,
+      attempts: env.JOB_ATTEMPTS,
+      backoffMs: env.JOB_BACKOFF_MS,
+      jobTimeoutMs: env.GRADE_JOB_TIMEOUT_MS,
+      lockDurationMs: env.QUEUE_LOCK_DURATION_MS,
+      stalledIntervalMs: env.QUEUE_STALLED_INTERVAL_MS,
+      reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+      reconcileGraceMs: env.RECONCILE_GRACE_MS,
+      nice: env.WORKER_NICE,
+    },
+    enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
+    logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(env.LOG_LEVEL) + 1),
+  };
+}
+
+/** Injection token of the ServiceConfig in the api and worker processes. */
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');

@@ -19,6 +19,8 @@ export const FLAG_NAMES = [
   'outputs_inconsistent',
   'not_reproduced',
   'code_truncated',
+  /** The Google-verified uploader is not on the course roster (graded all the same). */
+  'not_on_roster',
 ] as const;
 export type FlagName = (typeof FLAG_NAMES)[number];
 
@@ -67,7 +69,12 @@ export interface GradeReport {
   kind: 'ipynb' | 'pdf';
   status: 'graded';
   sha256: string;
-  student: { email: string | null; verified: boolean | null };
+  /**
+   * email: the Gmail the notebook prints. verified: null when no Google identity came with the file
+   * (CLI); else whether the printed Gmail is the Google-verified uploader's (gmail_mismatch when not).
+   * submittedBy / onRoster: the verified uploader and whether the roster knows them (API uploads only).
+   */
+  student: { email: string | null; verified: boolean | null; submittedBy?: string; onRoster?: boolean };
   spec: { id: string; version: string; hash: string };
   graderVersion: string;
   score: number;

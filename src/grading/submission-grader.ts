@@ -65,12 +65,17 @@ export class SubmissionGrader {
     return { ...report, stored };
   }
 
-  /** Read, recognise and grade loaded bytes; no storage. The queue worker and the CLI share it. */
-  async evaluate(loaded: LoadedSubmission): Promise<FileReport> {
+  /**
+   * Read, recognise and grade loaded bytes; no storage. The queue worker and the CLI share it.
+   * `internalErrors: 'throw'` (the worker): a reader failure that is not the file's fault is thrown,
+   * so the job is retried and ends as `error`, instead of becoming a rejection charged to the student.
+   */
+  async evaluate(loaded: LoadedSubmission, options: { internalErrors?: 'reject' | 'throw' } = {}): Promise<FileReport> {
     let document;
     try {
       document = await parseSubmission(loaded, this.limits);
     } catch (error) {
+      if (options.internalErrors === 'throw' && !(error instanceof UnreadableSubmissionError)) throw error;
       return { ...rejected(error, loaded.kind), file: loaded.filename };
     }
     const recognition = this.registry.recognise(document);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -27,6 +27,28 @@ export class FileStore {
       const temporary = `${path}.${process.pid}.tmp`;
       await writeFile(temporary, bytes, { mode: 0o444 });
       await rename(temporary, path);
+    }
+    return { sha256, path };
+  }
+
+  /** Where uploads are streamed before `adopt` (inside the store: a rename never crosses filesystems). */
+  get incomingDir(): string {
+    return join(this.root, 'incoming');
+  }
+
+  /**
+   * Moves a file written elsewhere (an upload streamed to disk and hashed on the way, by the caller)
+   * into the store under its sha256; when the store has those bytes already, the copy is deleted.
+   */
+  async adopt(temporaryPath: string, sha256: string): Promise<{ sha256: string; path: string }> {
+    const path = this.pathFor(sha256);
+    const exists = await stat(path).then(() => true, () => false);
+    if (exists) {
+      await rm(temporaryPath, { force: true });
+    } else {
+      await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
+      await chmod(temporaryPath, 0o444);
+      await rename(temporaryPath, path);
     }
     return { sha256, path };
   }

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Submission" ADD COLUMN     "errorReason" TEXT,
+ADD COLUMN     "verifiedEmail" TEXT;
+

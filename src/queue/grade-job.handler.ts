@@ -1,0 +1,58 @@
+/**
+ * One grade job: the stored bytes → SubmissionGrader.evaluate (the CLI's grading path) → identity
+ * facts from the upload → the grade or the rejection, stored idempotently. Anything thrown here is
+ * ours (database, file store, a bug, a timeout): the queue retries it, and only after the last
+ * attempt is the submission marked `error`; a student's bad file is a rejection, never a throw.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ServiceConfig } from '../config/config.js';
+import type { GradeRepository } from '../database/grade.repository.js';
+import type { SubmissionGrader } from '../grading/submission-grader.js';
+import { applyIdentity } from '../identity/identity-match.js';
+import type { PeopleRepository } from '../identity/people.repository.js';
+import { FileStore } from '../submissions/file-store.js';
+import type { SubmissionRepository } from '../submissions/submission.repository.js';
+import { type GradeJobData, type GradeJobResult, gradeJobSchema } from './queue.names.js';
+
+export class GradeJobHandler {
+  constructor(
+    private readonly grader: SubmissionGrader,
+    private readonly grades: GradeRepository,
+    private readonly submissions: SubmissionRepository,
+    private readonly people: PeopleRepository,
+    private readonly config: Pick<ServiceConfig, 'courseCode'>,
+  ) {}
+
+  async handle(payload: GradeJobData): Promise<GradeJobResult> {
+    const { submissionId } = gradeJobSchema.parse(payload);
+    const submission = await this.submissions.forGrading(submissionId);
+    if (!submission) return { outcome: 'gone' };
+    const bytes = await readFile(submission.storedPath);
+    const sha256 = FileStore.sha256(bytes);
+    if (sha256 !== submission.sha256) {
+      throw new Error(`stored file ${submission.storedPath} has sha256 ${sha256}, expected ${submission.sha256}`);
+    }
+    const report = await this.grader.evaluate(
+      { path: submission.storedPath, filename: submission.filename, kind: submission.kind, bytes },
+      { internalErrors: 'throw' },
+    );
+    if (report.status === 'rejected') return this.reject(submissionId, report.error);
+    if (report.spec.id !== submission.assignmentSpecId) {
+      return this.reject(
+        submissionId,
+        `this is a ${report.spec.id} notebook, but it was handed in for ${submission.assignmentSpecId}`,
+      );
+    }
+    const onRoster = submission.verifiedEmail
+      ? await this.people.isOnRoster(submission.verifiedEmail, this.config.courseCode)
+      : null;
+    const graded = applyIdentity(report, { verifiedEmail: submission.verifiedEmail, onRoster });
+    const saved = await this.grades.saveGrade(submissionId, graded);
+    return { outcome: 'graded', gradeId: saved.gradeId, created: saved.created, score: graded.score };
+  }
+
+  private async reject(submissionId: string, reason: string): Promise<GradeJobResult> {
+    await this.grades.recordRejection(submissionId, reason);
+    return { outcome: 'rejected', reason };
+  }
+}

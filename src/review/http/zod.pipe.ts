@@ -1,0 +1,20 @@
+import { BadRequestException, type PipeTransform } from '@nestjs/common';
+import type { z } from 'zod';
+
+/**
+ * Validates a request part (body, query, param) with a zod schema; a bad value is a 400 whose message
+ * names the field and the reason, e.g. "body: reason: a reason is required".
+ */
+export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
+  constructor(
+    private readonly schema: S,
+    private readonly what: string,
+  ) {}
+
+  transform(value: unknown): z.output<S> {
+    const parsed = this.schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    const problems = parsed.error.issues.map((i) => `${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`);
+    throw new BadRequestException(`${this.what}: ${problems.join('; ')}`);
+  }
+}

@@ -1,0 +1,37 @@
+import { type CheckOutcome, diffChecks, reportChecks } from './check-diff.js';
+
+const c = (checkId: string, status: CheckOutcome['status'], points: number, maxPoints = 2, exerciseNumber: number | null = 1): CheckOutcome => ({
+  checkId,
+  exerciseNumber,
+  status,
+  points,
+  maxPoints,
+});
+
+describe('check diff', () => {
+  it('lists changed, added and removed checks; identical ones are left out', () => {
+    const before = [c('a', 'pass', 2), c('b', 'fail', 0), c('gone', 'pass', 1), c('same', 'pass', 2)];
+    const after = [c('a', 'pass', 2, 3), c('b', 'pass', 2), c('same', 'pass', 2), c('new', 'fail', 0)];
+    expect(diffChecks(before, after)).toEqual([
+      { checkId: 'a', exerciseNumber: 1, change: 'changed', before: { status: 'pass', points: 2, maxPoints: 2 }, after: { status: 'pass', points: 2, maxPoints: 3 } },
+      { checkId: 'b', exerciseNumber: 1, change: 'changed', before: { status: 'fail', points: 0, maxPoints: 2 }, after: { status: 'pass', points: 2, maxPoints: 2 } },
+      { checkId: 'new', exerciseNumber: 1, change: 'added', before: null, after: { status: 'fail', points: 0, maxPoints: 2 } },
+      { checkId: 'gone', exerciseNumber: 1, change: 'removed', before: { status: 'pass', points: 1, maxPoints: 2 }, after: null },
+    ]);
+    expect(diffChecks(after, after)).toEqual([]);
+  });
+
+  it('flattens a report in stored order: preliminaries, then each exercise', () => {
+    const check = (id: string) => ({ id, status: 'pass' as const, points: 1, maxPoints: 1 });
+    const flat = reportChecks({
+      preliminaries: [check('identity.gmail')],
+      exercises: [{ number: 2, checks: [check('ex2.a'), check('ex2.b')] }, { number: 5, checks: [check('ex5.a')] }],
+    });
+    expect(flat.map((x) => [x.exerciseNumber, x.checkId])).toEqual([
+      [null, 'identity.gmail'],
+      [2, 'ex2.a'],
+      [2, 'ex2.b'],
+      [5, 'ex5.a'],
+    ]);
+  });
+});
