@@ -10,6 +10,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { ConfigError, type ServiceConfig } from '../config/config.js';
 import { IdentityModule, ROSTER_MAX_BYTES } from '../identity/identity.module.js';
 import { WorkerModule } from '../queue/worker.module.js';
+import { RerunModule } from '../rerun/rerun.module.js';
 import { ReviewModule } from '../review/review.module.js';
 import { SubmissionsModule } from '../submissions/submissions.module.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
@@ -33,6 +34,7 @@ export class AppModule {
         SubmissionsModule,
         // Instructor/TA review: class matrix, evidence, overrides, exports, re-grades, TA re-runs.
         ReviewModule,
+        RerunModule,
         ...(options.worker ? [WorkerModule.forRoot(config)] : []),
       ],
       controllers: [HealthController],

@@ -76,6 +76,13 @@ const serviceEnvironmentSchema = z.object({
   GOOGLE_TOKENINFO_URL: googleUrl.default('https://oauth2.googleapis.com/tokeninfo'),
   GOOGLE_CERTS_URL: googleUrl.default('https://www.googleapis.com/oauth2/v1/certs'),
   MAX_UPLOAD_BYTES: positiveInt(32 * 1024 * 1024),
+  /** A ResNet101 state_dict is ~170 MB; its ONNX about the same. */
+  MAX_MODEL_BYTES: positiveInt(1024 * 1024 * 1024),
+  /** Where re-runs run: auto (CUDA when present), cpu or cuda. */
+  RERUN_DEVICE: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
+  /** Seeded samples a re-run uses (default: the spec's); CPU workers may use fewer. */
+  RERUN_SAMPLES: z.coerce.number().int().positive().optional(),
+  RERUN_BENCHMARK: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   COURSE_CODE: z.string().min(1).default('BIO1173'),
   DEFAULT_ASSIGNMENT: z.string().optional().or(z.literal('').transform(() => undefined)),
   INITIAL_INSTRUCTORS: list().pipe(z.array(z.email('must list email addresses'))),
@@ -116,6 +123,8 @@ export interface ServiceConfig {
     certsUrl: string;
   };
   maxUploadBytes: number;
+  maxModelBytes: number;
+  rerun: { device: 'auto' | 'cpu' | 'cuda'; samples: number | undefined; benchmark: boolean };
   courseCode: string;
   /** Assignment (spec id) of an upload that names none; else the only lesson in grading-specs/. */
   defaultAssignment: string | undefined;
@@ -168,6 +177,8 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env):
       certsUrl: env.GOOGLE_CERTS_URL,
     },
     maxUploadBytes: env.MAX_UPLOAD_BYTES,
+    maxModelBytes: env.MAX_MODEL_BYTES,
+    rerun: { device: env.RERUN_DEVICE, samples: env.RERUN_SAMPLES, benchmark: env.RERUN_BENCHMARK },
     courseCode: env.COURSE_CODE,
     defaultAssignment: env.DEFAULT_ASSIGNMENT,
     initialInstructors: env.INITIAL_INSTRUCTORS.map((email) => email.toLowerCase()),

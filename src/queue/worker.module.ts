@@ -3,7 +3,7 @@
  * is up; on shutdown they stop taking jobs and finish the running ones before the database closes
  * (this module is destroyed before the global database module).
  */
-import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { ServiceModule } from '../app/service.module.js';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config/config.js';
 import { GradeRepository } from '../database/grade.repository.js';
@@ -13,29 +13,33 @@ import { SubmissionRepository } from '../submissions/submission.repository.js';
 import { GradeJobHandler } from './grade-job.handler.js';
 import { GradeWorker } from './grade.worker.js';
 import { Reconciler } from './reconciler.js';
+import { GRADER_CONFIG } from '../app/grader.module.js';
+import type { GraderConfig } from '../config/config.js';
+import { PrismaService } from '../database/database.module.js';
+import { RerunJobHandler } from '../rerun/rerun-job.handler.js';
+import { RerunWorker } from '../rerun/rerun.worker.js';
+import { SpecRegistry } from '../specs/spec.registry.js';
 
 @Injectable()
 class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('Worker');
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Optional() @Inject(GradeWorker) private readonly grade?: GradeWorker,
     @Optional() @Inject(Reconciler) private readonly reconciler?: Reconciler,
+    @Optional() @Inject(RerunWorker) private readonly rerun?: RerunWorker,
   ) {}
 
   onApplicationBootstrap(): void {
     this.grade?.start();
     this.reconciler?.start();
-    if (this.config.worker.queues.includes('rerun')) {
-      // The re-run processor comes with the re-run feature (src/rerun/): register it in WorkerModule.
-      this.logger.warn("queue 'rerun' requested, but this build has no re-run processor yet");
-    }
+    this.rerun?.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.reconciler?.stop();
     await this.grade?.stop();
+    await this.rerun?.stop();
   }
 }
 
@@ -54,7 +58,24 @@ export class WorkerModule {
           Reconciler,
         ]
       : [];
-    return { module: WorkerModule, providers: [...grade, WorkerLifecycle], exports: grade };
+    const rerun = config.worker.queues.includes('rerun')
+      ? [
+          {
+            provide: RerunJobHandler,
+            useFactory: (database: PrismaService, registry: SpecRegistry, grader: GraderConfig) =>
+              new RerunJobHandler(database.prisma, registry, grader.limits, {
+                device: config.rerun.device,
+                samples: config.rerun.samples,
+                benchmark: config.rerun.benchmark,
+                // GPU workers limit memory by container: the CUDA driver reserves huge address space.
+                memoryLimitBytes: null,
+              }),
+            inject: [PrismaService, SpecRegistry, GRADER_CONFIG],
+          },
+          RerunWorker,
+        ]
+      : [];
+    return { module: WorkerModule, providers: [...grade, ...rerun, WorkerLifecycle], exports: [...grade, ...rerun] };
   }
 }
 

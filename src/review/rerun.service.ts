@@ -28,6 +28,9 @@ export interface JobView {
 }
 
 /** Finished jobs are kept for watchers; a new request for the same checks replaces them. */
+/** Longest a whole re-run may take (conversion, logits and benchmark on a slow device). */
+const RERUN_JOB_TIMEOUT_MS = 60 * 60 * 1000;
+
 const FINISHED: ReadonlySet<string> = new Set(['completed', 'failed']);
 
 /** Bull waits for Redis indefinitely; a request should rather say the queue is unreachable. */
@@ -101,6 +104,8 @@ export class RerunService {
       priority: RERUN_PRIORITY,
       attempts: 3,
       backoff: { type: 'exponential', delay: 10_000 },
+      // A re-run limits each of its steps itself (spec timeouts); Bull's grade-job timeout is far too short.
+      timeout: RERUN_JOB_TIMEOUT_MS,
     });
     // Two requests racing: Bull keeps the first job under an id and ignores the second add.
     const job = await this.queue.getJob(jobId);

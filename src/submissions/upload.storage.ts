@@ -16,25 +16,43 @@ import { sniffKind } from '../ingest/submission.reader.js';
 const SNIFF_BYTES = 1024;
 
 /** What `req.file` holds after this engine (multer adds fieldname, originalname, mimetype...). */
-export interface StreamedUpload {
+export interface StreamedUpload<K extends string = SubmissionKind> {
   originalname: string;
   path: string;
   size: number;
   sha256: string;
-  kind: SubmissionKind;
+  kind: K;
 }
 
-type Callback = (error?: unknown, info?: Partial<StreamedUpload>) => void;
+type Callback = (error?: unknown, info?: Partial<StreamedUpload<string>>) => void;
 
-export class HashingUploadStorage implements StorageEngine {
-  constructor(private readonly dir: string) {}
+/** Decides from a file's first bytes what it is, or why it is refused (415). */
+export type UploadClassifier<K extends string> = (head: Buffer, file: { fieldname: string; originalname: string }) => K | { refuse: string };
+
+/** Hand-ins: a notebook or a PDF by content, whatever the name says. */
+export const classifyHandIn: UploadClassifier<SubmissionKind> = (head, file) => {
+  const sniffed = sniffKind(head);
+  return sniffed !== 'unknown'
+    ? sniffed
+    : {
+        refuse:
+          `${file.originalname || 'the file'}: neither a Jupyter notebook (.ipynb) nor a PDF ` +
+          '(the content is checked; the file name and declared type are not trusted)',
+      };
+};
+
+export class HashingUploadStorage<K extends string = SubmissionKind> implements StorageEngine {
+  constructor(
+    private readonly dir: string,
+    private readonly classify: UploadClassifier<K> = classifyHandIn as unknown as UploadClassifier<K>,
+  ) {}
 
   _handleFile(_request: unknown, file: Express.Multer.File, callback: Callback): void {
     const path = join(this.dir, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
     const stream = file.stream as NodeJS.ReadableStream & { truncated?: boolean };
     let finished = false;
     let out: WriteStream | null = null;
-    const finish = (error: unknown, info?: Partial<StreamedUpload>) => {
+    const finish = (error: unknown, info?: Partial<StreamedUpload<K>>) => {
       if (finished) return;
       finished = true;
       if (error) {
@@ -51,19 +69,14 @@ export class HashingUploadStorage implements StorageEngine {
         const hash = createHash('sha256');
         const head: Buffer[] = [];
         let size = 0;
-        let kind: SubmissionKind | null = null;
+        let kind: K | null = null;
         const decide = (): boolean => {
-          const sniffed = sniffKind(Buffer.concat(head));
-          if (sniffed === 'unknown') {
-            finish(
-              new UnsupportedMediaTypeException(
-                `${file.originalname || 'the file'}: neither a Jupyter notebook (.ipynb) nor a PDF ` +
-                  '(the content is checked; the file name and declared type are not trusted)',
-              ),
-            );
+          const decided = this.classify(Buffer.concat(head), file);
+          if (typeof decided === 'object') {
+            finish(new UnsupportedMediaTypeException(decided.refuse));
             return false;
           }
-          kind = sniffed;
+          kind = decided;
           return true;
         };
         out = createWriteStream(path, { flags: 'wx', mode: 0o600 });

@@ -1,0 +1,69 @@
+import { BadRequestException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { FileFieldsInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { AuthenticatedUser } from '../auth/auth.types.js';
+import { CurrentUser } from '../auth/decorators.js';
+import { PrismaService } from '../database/database.module.js';
+import { FileStore } from '../submissions/file-store.js';
+import type { StreamedUpload } from '../submissions/upload.storage.js';
+import type { ModelFileRole } from './model-files.js';
+import { ModelFilesRepository } from './model-files.repository.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+type Uploaded = Partial<Record<'weights' | 'onnx' | 'onnxData', StreamedUpload<ModelFileRole>[]>>;
+
+/**
+ * The model files a re-run measures: `POST /api/submissions/:id/model` (multipart `weights`, optional
+ * `onnx` and `onnxData`), by the submission's owner or staff. Streamed to disk, size-limited, hashed,
+ * classified by content, kept content-addressed.
+ */
+@ApiTags('re-runs')
+@ApiBearerAuth()
+@Controller('api/submissions/:id/model')
+export class ModelFilesController {
+  constructor(
+    @Inject(PrismaService) private readonly database: PrismaService,
+    @Inject(FileStore) private readonly files: FileStore,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiConsumes('multipart/form-data')
+  @UseInterceptors(FileFieldsInterceptor([{ name: 'weights', maxCount: 1 }, { name: 'onnx', maxCount: 1 }, { name: 'onnxData', maxCount: 1 }]))
+  async upload(@Param('id') id: string, @UploadedFiles() uploaded: Uploaded | undefined, @CurrentUser() user: AuthenticatedUser) {
+    const all = Object.values(uploaded ?? {}).flat();
+    try {
+      await this.ownedOrStaff(id, user);
+      if (!uploaded?.weights?.[0] && !uploaded?.onnx?.[0]) {
+        throw new BadRequestException("send the weights (.pth) as the multipart field 'weights' (and optionally 'onnx', 'onnxData')");
+      }
+      const stored = [];
+      for (const file of all) {
+        const { path } = await this.files.adopt(file.path, file.sha256);
+        stored.push({ role: file.kind, filename: file.originalname, sha256: file.sha256, sizeBytes: file.size, storedPath: path });
+      }
+      await new ModelFilesRepository(this.database.prisma).record(id, stored);
+      return { submissionId: id, files: stored.map(({ storedPath: _p, ...rest }) => rest) };
+    } catch (error) {
+      // Nothing half-kept: temporary copies of a refused request are removed.
+      const { rm } = await import('node:fs/promises');
+      await Promise.all(all.map((f) => rm(f.path, { force: true })));
+      throw error;
+    }
+  }
+
+  @Get()
+  async list(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser) {
+    await this.ownedOrStaff(id, user);
+    const rows = await new ModelFilesRepository(this.database.prisma).list(id);
+    return { submissionId: id, files: rows.map(({ role, filename, sha256, sizeBytes, uploadedAt }) => ({ role, filename, sha256, sizeBytes, uploadedAt })) };
+  }
+
+  /** A student reaches only their own submissions; another's answers 404 like a missing one. */
+  private async ownedOrStaff(id: string, user: AuthenticatedUser): Promise<void> {
+    const row = UUID.test(id) ? await this.database.prisma.submission.findUnique({ where: { id }, select: { personId: true } }) : null;
+    if (!row || (user.role === 'student' && (user.personId === null || row.personId !== user.personId))) {
+      throw new NotFoundException(`no submission ${id}`);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * One `rerun` job: the submission's stored hand-in and model files → runRerun → one RerunRun row.
+ * A failure of ours (runner crash, timeout, out of memory, CUDA error) is thrown so that Bull
+ * retries it with backoff; only the last attempt's failure is recorded, as `error`. A student's
+ * failure (unsafe or unreadable weights, no weights) is a result, recorded once.
+ */
+import { readFile } from 'node:fs/promises';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { parseSubmission, type ReadLimits, sniffKind } from '../ingest/submission.reader.js';
+import type { SpecRegistry } from '../specs/spec.registry.js';
+import type { RerunJobData } from '../review/rerun-job.js';
+import { runRerun, type RerunOptions } from './rerun.pipeline.js';
+import { RerunRepository } from './rerun.repository.js';
+import type { RerunReport } from './rerun.types.js';
+
+export class RerunInfrastructureError extends Error {}
+
+export type RerunJobResult =
+  | { outcome: 'recorded'; rerunId: string; status: RerunReport['status'] }
+  | { outcome: 'already-recorded'; rerunId: string }
+  | { outcome: 'no-model'; rerunId: string }
+  | { outcome: 'gone' };
+
+export class RerunJobHandler {
+  private readonly reruns: RerunRepository;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly registry: SpecRegistry,
+    private readonly limits: ReadLimits,
+    private readonly options: RerunOptions,
+  ) {
+    this.reruns = new RerunRepository(prisma);
+  }
+
+  async handle(jobId: string, data: RerunJobData): Promise<RerunJobResult> {
+    const done = await this.reruns.byJob(jobId);
+    if (done) return { outcome: 'already-recorded', rerunId: done };
+    const submission = await this.prisma.submission.findUnique({
+      where: { id: data.submissionId },
+      select: { id: true, filename: true, storedPath: true, modelFiles: { orderBy: { uploadedAt: 'desc' } } },
+    });
+    if (!submission) return { outcome: 'gone' };
+    const weights = submission.modelFiles.find((f) => f.role === 'weights');
+    const onnx = submission.modelFiles.find((f) => f.role === 'onnx');
+    if (!weights) {
+      const { rerunId } = await this.reruns.saveNoModel(submission.id, jobId, 'no weights (.pth) were handed in with this submission');
+      return { outcome: 'no-model', rerunId };
+    }
+    const spec = this.registry.byId(data.specId);
+    if (!spec) throw new RerunInfrastructureError(`spec ${data.specId} is not loaded in this worker`);
+    const bytes = await readFile(submission.storedPath);
+    const kind = sniffKind(bytes);
+    if (kind === 'unknown') throw new RerunInfrastructureError(`stored file of ${submission.id} is not a notebook or PDF`);
+    const document = await parseSubmission({ path: submission.storedPath, filename: submission.filename, kind, bytes }, this.limits);
+    const report = await runRerun({
+      weightsPath: weights.storedPath,
+      studentOnnxPath: onnx?.storedPath ?? null,
+      document,
+      spec,
+      options: this.options,
+    });
+    if (report.status === 'error') {
+      const step = report.steps.find((s) => s.status === 'error');
+      throw new RerunInfrastructureError(`${step?.name ?? 'rerun'}: ${step?.detail ?? 'infrastructure error'}`);
+    }
+    const { rerunId, created } = await this.reruns.saveForJob(submission.id, jobId, report);
+    return created ? { outcome: 'recorded', rerunId, status: report.status } : { outcome: 'already-recorded', rerunId };
+  }
+
+  /** The last attempt failed on our side: recorded for staff as `error`, never charged to the student. */
+  async recordInfrastructureFailure(jobId: string, data: RerunJobData, reason: string): Promise<void> {
+    await this.reruns.saveError(data.submissionId, jobId, reason);
+  }
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { SERVICE_CONFIG, type ServiceConfig } from '../config/config.js';
+import { FileStore } from '../submissions/file-store.js';
+import { HashingUploadStorage } from '../submissions/upload.storage.js';
+import { classifyModelFile } from './model-files.js';
+import { ModelFilesController } from './model-files.controller.js';
+
+/** HTTP side of re-runs: model file uploads (the queue side is RerunWorker, in the worker process). */
+@Module({
+  imports: [
+    MulterModule.registerAsync({
+      useFactory: (files: FileStore, config: ServiceConfig) => ({
+        storage: new HashingUploadStorage(files.incomingDir, classifyModelFile),
+        limits: { fileSize: config.maxModelBytes, files: 3, fields: 2, parts: 6 },
+      }),
+      inject: [FileStore, SERVICE_CONFIG],
+    }),
+  ],
+  controllers: [ModelFilesController],
+})
+export class RerunModule {}

@@ -1,0 +1,110 @@
+/** @jest-environment ./test/support/ort-jest-environment.mjs */
+/**
+ * Re-runs through the service: a student hands in model files beside the notebook, a TA asks for a
+ * re-run, the worker (in-process, queue `rerun`) runs the real Python runner and onnxruntime-node and
+ * records one RerunRun with its device, execution provider and versions. The spec folder names a small
+ * model (resnet18, 64 px) so that it fits CI; on GPU workers the same path runs ResNet101 at 512 px.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSubmission, FIXTURE_VARIANTS, notebookText } from '../fixtures/submissions.js';
+import { type ApiHarness, startApi } from '../support/api-harness.js';
+import { makeFixtures, type FixtureManifest } from '../support/runner-fixtures.js';
+
+const JANE = 'jane.student@gmail.com';
+
+describe('re-runs through the service', () => {
+  let api: ApiHarness;
+  let specs: string;
+  let manifest: FixtureManifest;
+  let jane: string;
+  let marcus: string;
+  let ta: string;
+  let submissionId: string;
+
+  beforeAll(async () => {
+    specs = await mkdtemp(join(tmpdir(), 'rerun-e2e-'));
+    manifest = await makeFixtures({ backbone: 'resnet18', size: 64, out: specs, variants: ['onnx'] });
+    const spec = (await readFile('grading-specs/class_06_2.yaml', 'utf8'))
+      .replace('backbone: resnet101', 'backbone: resnet18')
+      .replace(/^  inputSize: 512$/m, '  inputSize: 64');
+    await writeFile(join(specs, 'class_06_2.yaml'), spec);
+    api = await startApi({
+      label: 'rerun',
+      worker: true,
+      env: { GRADING_SPECS_DIR: specs, WORKER_QUEUES: 'grade,rerun', RERUN_DEVICE: 'cpu', RERUN_BENCHMARK: 'false', RUNNER_THREADS: '2', MAX_MODEL_BYTES: String(200 * 1024 * 1024) },
+    });
+    jane = await api.sessionFor(JANE, 'student');
+    marcus = await api.sessionFor('marcus.okafor22@gmail.com', 'student');
+    ta = await api.sessionFor('sam.ta@utsa.edu', 'ta');
+    const upload = await api.http.post('/api/submissions').set('Authorization', `Bearer ${jane}`)
+      .attach('file', Buffer.from(notebookText(buildSubmission(FIXTURE_VARIANTS.good))), 'Class_06_2.Student.ipynb');
+    expect(upload.status).toBe(202);
+    submissionId = upload.body.submissionId;
+    await api.waitUntilProcessed(submissionId, jane);
+  }, 180_000);
+
+  afterAll(async () => {
+    await api?.close();
+    await rm(specs, { recursive: true, force: true });
+  });
+
+  async function waitForJob(statusUrl: string, timeoutMs = 120_000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const response = await api.http.get(statusUrl).set('Authorization', `Bearer ${ta}`);
+      expect(response.status).toBe(200);
+      if (response.body.state === 'completed' || response.body.state === 'failed') return response.body;
+      if (Date.now() > deadline) throw new Error(`job still ${response.body.state}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  it('takes the student\'s model files, classified by content, and only on their own submission', async () => {
+    const notTorch = await api.http.post(`/api/submissions/${submissionId}/model`).set('Authorization', `Bearer ${jane}`)
+      .attach('weights', Buffer.from('just some text, not a model'), 'ResNet101_model_512.pth');
+    expect(notTorch.status).toBe(415);
+    expect(notTorch.body.message).toMatch(/ResNet101_model_512\.pth: not a PyTorch weights file/);
+    const others = await api.http.post(`/api/submissions/${submissionId}/model`).set('Authorization', `Bearer ${marcus}`)
+      .attach('weights', await readFile(manifest.files.honest), 'model.pth');
+    expect(others.status).toBe(404);
+    const nothing = await api.http.post(`/api/submissions/${submissionId}/model`).set('Authorization', `Bearer ${jane}`).field('note', 'x');
+    expect(nothing.status).toBe(400);
+
+    const stored = await api.http.post(`/api/submissions/${submissionId}/model`).set('Authorization', `Bearer ${jane}`)
+      .attach('weights', await readFile(manifest.files.honest), 'ResNet101_model_512.pth')
+      .attach('onnx', await readFile(manifest.files.onnx), 'ResNet101_model_512.onnx');
+    expect(stored.status).toBe(201);
+    expect(stored.body.files.map((f: { role: string }) => f.role).sort()).toEqual(['onnx', 'weights']);
+    expect(stored.body.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+  }, 60_000);
+
+  it('re-runs on a TA\'s request and records the measurement with its environment, once', async () => {
+    const requested = await api.http.post(`/api/submissions/${submissionId}/rerun`).set('Authorization', `Bearer ${ta}`)
+      .send({ checkIds: ['ex5.max_difference', 'ex8.accuracies_equal'] });
+    expect(requested.status).toBe(202);
+    const job = await waitForJob(requested.body.statusUrl);
+    expect(job.state).toBe('completed');
+
+    const rows = await api.sql<{ status: string; device: string; executionProvider: string; torchVersion: string; ortVersion: string; metrics: { checks: { id: string; status: string }[] } }>(
+      'SELECT status, device, "executionProvider", "torchVersion", "ortVersion", metrics FROM "RerunRun" WHERE "submissionId" = $1', [submissionId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'succeeded', executionProvider: 'CPUExecutionProvider', ortVersion: '1.30.0' });
+    expect(rows[0].torchVersion).toMatch(/^1\.13/);
+    const checks = Object.fromEntries(rows[0].metrics.checks.map((c) => [c.id, c.status]));
+    expect(checks).toMatchObject({ 'rerun.conversion': 'pass', 'rerun.student_onnx': 'pass', 'rerun.parity': 'pass', 'rerun.student_parity': 'pass' });
+  }, 180_000);
+
+  it('records a re-run without weights as the student\'s missing input, not an error', async () => {
+    const upload = await api.http.post('/api/submissions').set('Authorization', `Bearer ${marcus}`)
+      .attach('file', Buffer.from(notebookText(buildSubmission({ ...FIXTURE_VARIANTS.seed42, email: 'marcus.okafor22@gmail.com' }))), 'Class_06_2.Okafor.ipynb');
+    expect(upload.status).toBe(202);
+    await api.waitUntilProcessed(upload.body.submissionId, marcus);
+    const requested = await api.http.post(`/api/submissions/${upload.body.submissionId}/rerun`).set('Authorization', `Bearer ${ta}`).send({});
+    expect(requested.status).toBe(202);
+    expect((await waitForJob(requested.body.statusUrl)).state).toBe('completed');
+    const rows = await api.sql<{ status: string; error: string }>('SELECT status, error FROM "RerunRun" WHERE "submissionId" = $1', [upload.body.submissionId]);
+    expect(rows).toEqual([{ status: 'failed', error: 'no weights (.pth) were handed in with this submission' }]);
+  }, 120_000);
+});
