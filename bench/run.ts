@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- section...]`: runs the benchmarks and prints their numbers as JSON lines.
- * Sections: numpy, static, pdf, rerun (slow: builds a ResNet101 and runs it on the CPU), api.
+ * Sections: numpy, static, pdf, rerun (slow: builds a ResNet101 and runs it on the CPU), api, review.
  * Without arguments: numpy, static, pdf. Speed targets live here, never in the tests.
  */
 const SECTIONS: Record<string, () => Promise<unknown>> = {
@@ -9,6 +9,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   pdf: async () => (await import('./pdf-reader.bench.js')).benchPdfReader(),
   rerun: async () => (await import('./rerun.bench.js')).benchRerun(),
   api: async () => (await import('./api.bench.js')).benchApi(),
+  review: async () => (await import('./review.bench.js')).benchReview(),
 };
 
 const DEFAULT_SECTIONS = ['numpy', 'static', 'pdf'];
