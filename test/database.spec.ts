@@ -56,7 +56,7 @@ describe('migrations on Postgres', () => {
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual(
-        ['Assignment', 'AuditEvent', 'CheckResult', 'CountedSubmission', 'Course', 'Enrollment', 'ExerciseScore', 'Grade',
+        ['Assignment', 'AuditEvent', 'CheckResult', 'CountedSubmission', 'Course', 'Enrollment', 'ExerciseScore', 'Grade', 'ModelFile',
           'Override', 'Person', 'RegradeItem', 'RegradeRun', 'RerunRun', 'Submission', '_prisma_migrations'],
       );
     } finally {
