@@ -103,3 +103,17 @@ describe('Class_06_2 rubric on realistic hand-ins', () => {
     expect(flags(result)).toContain('wrong_resolution@7');
   });
 });
+
+describe('how the notebook was run', () => {
+  it('notes an exercise run before the one it builds on, and cells never run', () => {
+    const notebook = buildSubmission(FIXTURE_VARIANTS.good) as { cells: { source: string | string[]; execution_count?: number | null; outputs?: unknown[] }[] };
+    const text = (cell: { source: string | string[] }) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
+    const ex8 = notebook.cells.find((c) => c.execution_count != null && /ex_pytorch_accuracy/.test(text(c)))!;
+    ex8.execution_count = 3;
+    const document = readNotebook(Buffer.from(notebookText(notebook)), 'reordered.ipynb');
+    const result = gradeDocument(document, spec);
+    expect(result.exercises[7].notes).toEqual([expect.stringMatching(/^run before Exercise 7 \(In \[3\] < In \[\d+\]\)$/)]);
+    expect(result.score).toBe(100);
+    expect(grade(FIXTURE_VARIANTS.good).exercises.every((e) => e.notes.length === 0)).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import type { SubmissionDocument } from '../ingest/document.js';
+import type { Cell, SubmissionDocument } from '../ingest/document.js';
 import type { LoadedSpec } from '../specs/spec.loader.js';
 import type { CheckSpec } from '../specs/spec.schema.js';
 import { runCheck } from './checks/index.js';
@@ -58,6 +58,7 @@ export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec):
     return { ...base, score, status: exerciseStatus(checks, score, maxScore), notes: notesFor(evidence), checks };
   });
 
+  noteRunOrder(exercises, located);
   const all = [...preliminaries, ...exercises.flatMap((e) => e.checks)];
   return {
     email,
@@ -116,6 +117,23 @@ function notesFor(evidence: SectionEvidence): string[] {
   if (neverRun.length > 0) notes.push(`cell ${neverRun.map((c) => c.index).join(', ')} never run`);
   if (evidence.cells.length > 1) notes.push(`${evidence.cells.length} code cells attributed to this exercise`);
   return notes;
+}
+
+/**
+ * Execution order is evidence: an exercise run before the one it builds on (a lower `In [n]` than the
+ * previous exercise's) may have used stale variables, or its output may come from another session.
+ */
+function noteRunOrder(exercises: ExerciseResult[], located: Map<number, Cell[]>): void {
+  let previous: { number: number; count: number } | null = null;
+  for (const exercise of exercises) {
+    const counts = (located.get(exercise.number) ?? []).map((c) => c.executionCount).filter((n): n is number => n !== null);
+    if (counts.length === 0) continue;
+    const count = Math.max(...counts);
+    if (previous && count < previous.count) {
+      exercise.notes.push(`run before Exercise ${previous.number} (In [${count}] < In [${previous.count}])`);
+    }
+    previous = { number: exercise.number, count };
+  }
 }
 
 /** Flags deduplicated by (name, exercise): one per finding, first detail kept. */
