@@ -3,13 +3,14 @@
  * the real runner and onnxruntime-node, a real Postgres. The spec folder is a copy of grading-specs/
  * whose rerun section names a small model (resnet18, 64 px) so that the run fits CI.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { runCli as cli } from './support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { buildSubmission, FIXTURE_VARIANTS, notebookText } from './fixtures/submissions.js';
+import { writeSmallModelSpec } from './support/small-model-spec.js';
 import { makeFixtures, type FixtureManifest } from './support/runner-fixtures.js';
 
 describe('grade --rerun', () => {
@@ -23,10 +24,7 @@ describe('grade --rerun', () => {
     dir = await mkdtemp(join(tmpdir(), 'cli-rerun-'));
     database = await createTestDatabase('cli_rerun');
     manifest = await makeFixtures({ backbone: 'resnet18', size: 64, out: dir, variants: ['onnx'] });
-    const spec = (await readFile('grading-specs/class_06_2.yaml', 'utf8'))
-      .replace('backbone: resnet101', 'backbone: resnet18')
-      .replace(/^  inputSize: 512$/m, '  inputSize: 64');
-    await writeFile(join(dir, 'class_06_2.yaml'), spec);
+    await writeSmallModelSpec(dir);
     submission = join(dir, 'student_104233_5512087_Class_06_2.Student.ipynb');
     await writeFile(submission, notebookText(buildSubmission(FIXTURE_VARIANTS.good)));
     env = { DATABASE_URL: database.url, GRADER_DATA_DIR: join(dir, '.grader'), GRADING_SPECS_DIR: dir, RUNNER_THREADS: '2' };

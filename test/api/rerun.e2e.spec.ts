@@ -5,11 +5,17 @@
  * records one RerunRun with its device, execution provider and versions. The spec folder names a small
  * model (resnet18, 64 px) so that it fits CI; on GPU workers the same path runs ResNet101 at 512 px.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSubmission, FIXTURE_VARIANTS, notebookText } from '../fixtures/submissions.js';
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
 import { type ApiHarness, startApi } from '../support/api-harness.js';
+import { until } from '../support/until.js';
+import { writeSmallModelSpec } from '../support/small-model-spec.js';
 import { makeFixtures, type FixtureManifest } from '../support/runner-fixtures.js';
 
 const JANE = 'jane.student@gmail.com';
@@ -26,10 +32,7 @@ describe('re-runs through the service', () => {
   beforeAll(async () => {
     specs = await mkdtemp(join(tmpdir(), 'rerun-e2e-'));
     manifest = await makeFixtures({ backbone: 'resnet18', size: 64, out: specs, variants: ['onnx'] });
-    const spec = (await readFile('grading-specs/class_06_2.yaml', 'utf8'))
-      .replace('backbone: resnet101', 'backbone: resnet18')
-      .replace(/^  inputSize: 512$/m, '  inputSize: 64');
-    await writeFile(join(specs, 'class_06_2.yaml'), spec);
+    await writeSmallModelSpec(specs);
     api = await startApi({
       label: 'rerun',
       worker: true,
@@ -107,4 +110,70 @@ describe('re-runs through the service', () => {
     const rows = await api.sql<{ status: string; error: string }>('SELECT status, error FROM "RerunRun" WHERE "submissionId" = $1', [upload.body.submissionId]);
     expect(rows).toEqual([{ status: 'failed', error: 'no weights (.pth) were handed in with this submission' }]);
   }, 120_000);
+});
+
+describe('a re-run worker killed with SIGKILL in the middle of a re-run', () => {
+  let api: ApiHarness;
+  let specs: string;
+  let manifest: FixtureManifest;
+  const workers: ChildProcess[] = [];
+  let output = '';
+
+  beforeAll(async () => {
+    if (!existsSync('dist/worker.js')) throw new Error('dist/worker.js is missing: run `npm run build` first');
+    specs = await mkdtemp(join(tmpdir(), 'rerun-kill-'));
+    manifest = await makeFixtures({ backbone: 'resnet18', size: 64, out: specs, variants: [] });
+    await writeSmallModelSpec(specs);
+    // Grading in-process; re-runs only in the child workers. A short lock: a dead worker's job is
+    // found stalled within seconds.
+    api = await startApi({
+      label: 'rerun_kill',
+      worker: true,
+      env: {
+        GRADING_SPECS_DIR: specs, WORKER_QUEUES: 'grade', RERUN_DEVICE: 'cpu', RERUN_BENCHMARK: 'false', RUNNER_THREADS: '1',
+        QUEUE_LOCK_DURATION_MS: '3000', QUEUE_STALLED_INTERVAL_MS: '1000',
+      },
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    await api?.close();
+    await rm(specs, { recursive: true, force: true });
+  });
+
+  async function startRerunWorker(): Promise<ChildProcess> {
+    const worker = spawn(process.execPath, ['dist/worker.js'], { env: { ...process.env, ...api.env, WORKER_QUEUES: 'rerun' } });
+    workers.push(worker);
+    worker.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    worker.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await until('the worker to start', async () => output.split("processing queue 'rerun'").length > workers.length);
+    return worker;
+  }
+
+  it('leaves the job to the next worker, which records exactly one re-run', async () => {
+    const student = await api.sessionFor(JANE, 'student');
+    const ta = await api.sessionFor('sam.ta@utsa.edu', 'ta');
+    const upload = await api.http.post('/api/submissions').set('Authorization', `Bearer ${student}`)
+      .attach('file', Buffer.from(notebookText(buildSubmission(FIXTURE_VARIANTS.parityFailure))), 'Class_06_2.ipynb');
+    const id = upload.body.submissionId as string;
+    await api.waitUntilProcessed(id, student);
+    const model = await api.http.post(`/api/submissions/${id}/model`).set('Authorization', `Bearer ${student}`)
+      .attach('weights', await readFile(manifest.files.honest), 'ResNet101_model_512.pth');
+    expect(model.status).toBe(201);
+
+    const first = await startRerunWorker();
+    const requested = await api.http.post(`/api/submissions/${id}/rerun`).set('Authorization', `Bearer ${ta}`).send({});
+    expect(requested.status).toBe(202);
+    const rerunQueue = api.app.get<Queue>(getQueueToken('rerun'), { strict: false });
+    const job = await until('the re-run to be active', async () => (await rerunQueue.getActive()).find((j) => j.data.submissionId === id));
+    first.kill('SIGKILL');
+    await until('the worker to die', async () => first.signalCode === 'SIGKILL');
+    expect(await api.sql('SELECT count(*)::int AS n FROM "RerunRun"')).toEqual([{ n: 0 }]);
+
+    await startRerunWorker();
+    await until('the re-run to complete', async () => (await (await rerunQueue.getJob(job.id))!.getState()) === 'completed', 120_000);
+    const rows = await api.sql<{ status: string }>('SELECT status FROM "RerunRun" WHERE "submissionId" = $1', [id]);
+    expect(rows).toEqual([{ status: 'succeeded' }]);
+  }, 240_000);
 });

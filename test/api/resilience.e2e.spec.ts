@@ -12,18 +12,9 @@ import { stat } from 'node:fs/promises';
 import { buildSubmission, notebookText } from '../fixtures/submissions.js';
 import { type ApiHarness, startApi } from '../support/api-harness.js';
 import { createTestRedis, type TestRedis } from '../support/redis-server.js';
+import { until } from '../support/until.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe('Redis unavailable during an upload', () => {
   let redis: TestRedis;
@@ -123,7 +114,8 @@ describe('a worker killed with SIGKILL in the middle of a job', () => {
     const done = await api.waitUntilProcessed(id, student, 30_000);
     expect(done).toMatchObject({ status: 'graded', result: { score: 91 } });
     expect(await api.sql('SELECT count(*)::int AS n FROM "Grade" WHERE "submissionId" = $1', [id])).toEqual([{ n: 1 }]);
-    expect(await (await api.gradeQueue.getJob(job.id))!.getState()).toBe('completed');
+    // The grade is written before Bull marks the job complete: wait for that last step too.
+    await until('the job to be completed', async () => (await (await api.gradeQueue.getJob(job.id))!.getState()) === 'completed');
     expect(output).toMatch(/its worker stopped answering \(crashed\?\); the job is back in the queue/);
 
     // SIGTERM: the worker finishes and exits cleanly.
