@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { FLAG_NAMES } from '../grading/grade.types.js';
+// The re-run section speaks the runner's language: one schema for both sides.
+import { architectureSchema, benchmarkOptionsSchema } from '../rerun/runner-protocol.js';
 
 /**
  * The grading-spec language (documented for humans in grading-specs/README.md).
@@ -186,20 +188,7 @@ const claimSource = z.object({ exercise: z.number().int().min(1), pattern }).str
  */
 const rerunSpec = z
   .object({
-    architecture: z
-      .object({
-        backbone: z.string().regex(/^[a-z][a-z0-9_]*$/),
-        head: z
-          .array(
-            z.union([
-              z.object({ linear: z.number().int().min(1) }).strict(),
-              z.object({ relu: z.literal(true) }).strict(),
-              z.object({ dropout: z.number().min(0).max(1) }).strict(),
-            ]),
-          )
-          .min(1),
-      })
-      .strict(),
+    architecture: architectureSchema,
     inputSize: z.number().int().min(16).max(4096),
     classes: z.number().int().min(2),
     opset: z.number().int().min(7),
@@ -224,15 +213,7 @@ const rerunSpec = z
         speedup: z.object({ relative: z.number().min(0) }).strict(),
       })
       .strict(),
-    benchmark: z
-      .object({
-        warmup: z.number().int().min(0),
-        minIterations: z.number().int().min(1),
-        maxIterations: z.number().int().min(1),
-        maxSeconds: z.number().positive(),
-        targetRelativeHalfWidth: z.number().positive().max(1),
-      })
-      .strict(),
+    benchmark: benchmarkOptionsSchema,
     /** Per-step wall-time limits: one hang does not lose the other steps. */
     timeouts: z
       .object({ convertSeconds: z.number().positive(), logitsSeconds: z.number().positive(), benchmarkSeconds: z.number().positive() })
