@@ -13,6 +13,7 @@ import { WorkerModule } from '../queue/worker.module.js';
 import { RerunModule } from '../rerun/rerun.module.js';
 import { ReviewModule } from '../review/review.module.js';
 import { SubmissionsModule } from '../submissions/submissions.module.js';
+import { WebModule } from '../web/web.module.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { HealthController } from './health.controller.js';
 
@@ -35,6 +36,8 @@ export class AppModule {
         // Instructor/TA review: class matrix, evidence, overrides, exports, re-grades, TA re-runs.
         ReviewModule,
         RerunModule,
+        // Browser pages: sign-in, class matrix, submission review, student page.
+        WebModule,
         ...(options.worker ? [WorkerModule.forRoot(config)] : []),
       ],
       controllers: [HealthController],

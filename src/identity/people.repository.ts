@@ -95,6 +95,8 @@ export class PeopleRepository {
     await this.prisma.$transaction(async (tx) => {
       await tx.course.createMany({ data: [{ code: courseCode, title: courseCode }], skipDuplicates: true });
       const course = await tx.course.findUniqueOrThrow({ where: { code: courseCode }, select: { id: true } });
+      // Assignments created by uploads before the roster came belong to this course.
+      await tx.assignment.updateMany({ where: { courseId: null }, data: { courseId: course.id } });
       for (const entry of entries) {
         const found = existing.get(entry.email);
         const role = entry.role && found?.email !== actor.toLowerCase() ? entry.role : undefined;

@@ -1,0 +1,224 @@
+/**
+ * The browser pages end to end: Debian's chromium (driven by playwright-core) against the real api
+ * listening on 127.0.0.1, with its worker in-process, a fresh Postgres database, Redis and the fake
+ * Google. Hand-ins are fixture notebooks uploaded through the API and graded for real.
+ * Screenshots of the main pages land in test/.cache/screenshots/ for a reviewer to look at.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { buildSubmission, FIXTURE_VARIANTS, notebookText } from '../fixtures/submissions.js';
+import { type ApiHarness, startApi, WEB_CLIENT_ID } from '../support/api-harness.js';
+import { printNotebookToPdf } from '../support/print-pdf.js';
+
+const INSTRUCTOR = 'prof.lee@utsa.edu';
+const TA = 'sam.ta@utsa.edu';
+const JANE = FIXTURE_VARIANTS.good.email as string;
+const MARCUS = FIXTURE_VARIANTS.seed42.email as string;
+const AISHA = FIXTURE_VARIANTS.parityFailure.email as string;
+const SCREENSHOTS = join(process.cwd(), 'test/.cache/screenshots');
+
+describe('web pages in a real browser', () => {
+  let api: ApiHarness;
+  let browser: Browser;
+  let base: string;
+  const submissions: Record<string, string> = {};
+
+  beforeAll(async () => {
+    api = await startApi({ label: 'web', worker: true, env: { INITIAL_INSTRUCTORS: INSTRUCTOR, WORKER_QUEUES: 'grade,rerun', MAX_UPLOAD_BYTES: String(12_000_000) } });
+    await api.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+    const instructor = await api.sessionFor(INSTRUCTOR, 'instructor');
+    const roster = await api.http
+      .post('/api/roster')
+      .set('Authorization', `Bearer ${instructor}`)
+      .attach(
+        'file',
+        Buffer.from(
+          `Student,ID,SIS User ID,SIS Login ID,Section\n"Student, Jane",104233,S1,${JANE},001\n"Okafor, Marcus",104251,S2,${MARCUS},002\n"Khan, Aisha",104301,S3,${AISHA},002\n`,
+        ),
+        'roster.csv',
+      );
+    expect(roster.status).toBe(200);
+    await api.sessionFor(TA, 'ta');
+    const variants = { [JANE]: 'good', [MARCUS]: 'seed42', [AISHA]: 'parityFailure' } as const;
+    await Promise.all(
+      Object.entries(variants).map(async ([email, variant]) => {
+        const token = await api.sessionFor(email, 'student');
+        const bytes = Buffer.from(notebookText(buildSubmission(FIXTURE_VARIANTS[variant])));
+        const upload = await api.http.post('/api/submissions').set('Authorization', `Bearer ${token}`).attach('file', bytes, 'Class_06_2.ipynb');
+        expect(upload.status).toBe(202);
+        const done = await api.waitUntilProcessed(upload.body.submissionId, token, 60_000);
+        expect(done.status).toBe('graded');
+        submissions[email] = upload.body.submissionId;
+      }),
+    );
+    await mkdir(SCREENSHOTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  /** A fresh browser session signed in through the sign-in page with a token from the fake Google. */
+  async function signIn(email: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // No internet here: Google's sign-in script is refused at once instead of timing out.
+    await context.route(/accounts\.google\.com/, (route) => route.abort());
+    const page = await context.newPage();
+    await page.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
+    await page.locator('details summary').click();
+    await page.fill('input[name=idToken]', api.google.mintIdToken({ email, audience: WEB_CLIENT_ID }));
+    await page.click('#signin-form button[type=submit]');
+    await page.waitForURL((url) => url.pathname !== '/');
+    return page;
+  }
+
+  /**
+   * Polls a browser-side expression from here: waitForFunction would evaluate it with `new Function`
+   * inside the page, which the pages' Content-Security-Policy forbids.
+   */
+  async function until(page: Page, expression: string, what: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await page.evaluate(expression))) {
+      if (Date.now() > deadline) throw new Error(`${what}: not there after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  it('instructor: matrix with charts, filter by seed_is_42, override a check with a reason, see audit and new total', async () => {
+    const page = await signIn(INSTRUCTOR);
+    expect(new URL(page.url()).pathname).toBe('/staff/assignments/class_06_2');
+    await expect(page.locator('#matrix tbody tr').count()).resolves.toBe(3);
+    // Both charts drawn by Chart.js (a browser-side expression: this file has no DOM types).
+    await until(page, "Boolean(window.Chart && Chart.getChart('chart-scores') && Chart.getChart('chart-pass'))", 'the overview charts');
+    await shot(page, 'matrix');
+    // The export link works with the page's session cookie.
+    const csv = await page.context().request.get(`${base}${await page.locator('#export-canvas').getAttribute('href')}`);
+    expect(csv.status()).toBe(200);
+    // The roster came before the first upload created the assignment: the students still count as enrolled.
+    const exported = await csv.text();
+    expect(exported).toMatch(/^Student,ID,SIS User ID,SIS Login ID,Section,"BIO 1173 Class 06\.2/);
+    expect(exported).toMatch(/^"Student, Jane",104233,S1,jane\.student@gmail\.com,001,100$/m);
+
+    await page.selectOption('select[name=flag]', 'seed_is_42');
+    await page.click('#matrix-filter button[type=submit]');
+    await page.waitForURL(/flag=seed_is_42/);
+    const rows = page.locator('#matrix tbody tr');
+    await expect(rows.count()).resolves.toBe(1);
+    await expect(rows.first().getAttribute('data-email')).resolves.toBe(MARCUS);
+    await expect(rows.first().locator('.badge').allTextContents()).resolves.toContain('seed_is_42');
+
+    await rows.first().locator('a').first().click();
+    await page.waitForURL(`${base}/staff/submissions/${submissions[MARCUS]}`);
+    await expect(page.locator('.nb-cell img').count()).resolves.toBeGreaterThan(0);
+    await page.locator('.nb-cell').filter({ has: page.locator('img') }).first().screenshot({ path: join(SCREENSHOTS, 'submission-figure.png') });
+    const before = Number(await page.locator('#total').textContent());
+    const check = page.locator('.check.fail').filter({ has: page.locator('form.override') }).first();
+    const checkId = await check.getAttribute('data-check');
+    const points = Number(await check.locator('.effective-points').textContent());
+    const max = Number(await check.locator('input[name=points]').getAttribute('max'));
+    expect(max).toBeGreaterThan(points);
+    await check.locator('input[name=points]').fill(String(max));
+    await check.locator('input[name=reason]').fill('Checked by hand: the printed values match the seed used');
+    await check.locator('form.override button').click();
+    await page.waitForSelector('#audit tbody tr');
+    await expect(page.locator('#total').textContent()).resolves.toBe(String(before + max - points));
+    await expect(page.locator('#original-total').textContent()).resolves.toContain(String(before));
+    const audit = await page.locator('#audit').textContent();
+    expect(audit).toContain('override.create');
+    expect(audit).toContain('Checked by hand');
+    await expect(page.locator(`.check[data-check="${checkId}"] .struck`).textContent()).resolves.toBe(String(points));
+    await shot(page, 'submission-instructor');
+    // The full page is tens of thousands of pixels: also the head and the overridden exercise.
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: join(SCREENSHOTS, 'submission-instructor-top.png') });
+    await page.locator('.nb-row').filter({ has: page.locator(`.check[data-check="${checkId}"]`) }).screenshot({ path: join(SCREENSHOTS, 'submission-exercise.png') });
+    await page.context().close();
+  });
+
+  // The rerun consumer runs in-process; no model files were handed in, so the job ends at once with
+  // its recorded 'no-model' outcome (a re-run on real weights is test/api/rerun.e2e.spec.ts's business).
+  it('TA: no override forms; re-run failed checks and watch the job until it ends', async () => {
+    const page = await signIn(TA);
+    await page.goto(`${base}/staff/submissions/${submissions[AISHA]}`);
+    await expect(page.locator('form.override').count()).resolves.toBe(0);
+    await page.click('button[data-rerun]:not([data-check])');
+    const status = page.locator('#rerun-status');
+    await until(page, "['completed', 'failed'].includes(document.getElementById('rerun-status').dataset.state)", 'the re-run job ending', 30_000);
+    await expect(status.textContent()).resolves.toMatch(/^Re-run job completed .*"outcome":"no-model"/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'submission-ta-rerun.png') });
+    const [job] = await api.sql<{ data: { jobId: string } }>(`SELECT data FROM "AuditEvent" WHERE action = 'rerun.request' AND actor = $1`, [TA]);
+    expect(job.data.jobId).toContain(submissions[AISHA]);
+    await page.context().close();
+  });
+
+  it('student: sees only their own attempts and hints, and is refused staff pages', async () => {
+    const page = await signIn(MARCUS);
+    expect(new URL(page.url()).pathname).toBe('/me');
+    const attempts = page.locator('#my-attempts tbody tr');
+    await expect(attempts.count()).resolves.toBe(1);
+    await expect(page.locator('#pending-grade').textContent()).resolves.toMatch(/96 \/ 100/);
+    await expect(page.locator('#pending-grade .small b').count()).resolves.toBeGreaterThan(0);
+    await expect(page.locator('a[href="/submit.py"]').count()).resolves.toBe(1);
+    const body = await page.locator('main').textContent();
+    expect(body).not.toContain(JANE);
+    expect(body).not.toContain(AISHA);
+    await shot(page, 'student');
+
+    const refused = await page.goto(`${base}/staff/assignments/class_06_2`);
+    expect(refused?.status()).toBe(403);
+    await expect(page.locator('#error-message').textContent()).resolves.toMatch(/ta or instructor/);
+    const other = await page.goto(`${base}/staff/submissions/${submissions[JANE]}`);
+    expect(other?.status()).toBe(403);
+    await page.context().close();
+  });
+
+  it('sends the signed-out visitor to the sign-in page, and back to the page asked for after sign-in', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    await context.route(/accounts\.google\.com/, (route) => route.abort());
+    const page = await context.newPage();
+    const wanted = `/staff/submissions/${submissions[JANE]}`;
+    await page.goto(`${base}${wanted}`, { waitUntil: 'domcontentloaded' });
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(new URL(page.url()).searchParams.get('next')).toBe(wanted);
+    await shot(page, 'sign-in');
+    await page.locator('details summary').click();
+    await page.fill('input[name=idToken]', api.google.mintIdToken({ email: 'stranger@gmail.com', audience: WEB_CLIENT_ID }));
+    await page.click('#signin-form button[type=submit]');
+    // Someone Google knows but the course does not: told why, and still on the sign-in page.
+    await page.waitForSelector('#signin-error:has-text("not on this course\'s roster")');
+    await page.fill('input[name=idToken]', api.google.mintIdToken({ email: TA, audience: WEB_CLIENT_ID }));
+    await page.click('#signin-form button[type=submit]');
+    await page.waitForURL(`${base}${wanted}`);
+    await expect(page.locator('h1').textContent()).resolves.toContain('Student, Jane');
+    await context.close();
+  });
+
+  it('a PDF hand-in shows the printed text cell by cell with its page, and the attempts differ', async () => {
+    // Jane's second attempt: her notebook printed to PDF (nbconvert + chromium, cached under test/.cache/pdf).
+    const jane = await api.sessionFor(JANE, 'student');
+    const pdf = await printNotebookToPdf(buildSubmission(FIXTURE_VARIANTS.good));
+    const upload = await api.http.post('/api/submissions').set('Authorization', `Bearer ${jane}`).attach('file', pdf, 'Class_06_2.pdf');
+    expect(upload.status).toBe(202);
+    expect((await api.waitUntilProcessed(upload.body.submissionId, jane, 60_000)).status).toBe('graded');
+
+    const page = await signIn(TA);
+    await page.goto(`${base}/staff/submissions/${upload.body.submissionId}`);
+    await expect(page.locator('.nb-cell .prompt').filter({ hasText: 'page 1' }).count()).resolves.toBeGreaterThan(0);
+    await expect(page.locator('.nb-cell pre').filter({ hasText: JANE }).count()).resolves.toBeGreaterThan(0);
+    const attempts = page.locator('#attempts tbody tr');
+    await expect(attempts.count()).resolves.toBe(2);
+    await expect(attempts.nth(1).textContent()).resolves.toContain('(this)');
+    await page.screenshot({ path: join(SCREENSHOTS, 'submission-pdf.png') });
+    await page.context().close();
+  });
+});
