@@ -38,7 +38,7 @@ export class ServiceModule {
         { provide: SERVICE_CONFIG, useValue: config },
         {
           provide: SubmissionRepository,
-          useFactory: (database: PrismaService) => new SubmissionRepository(database.prisma),
+          useFactory: (database: PrismaService) => new SubmissionRepository(database.prisma, config.courseCode),
           inject: [PrismaService],
         },
         {

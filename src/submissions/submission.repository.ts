@@ -63,7 +63,11 @@ export class SubmissionRepository {
   private readonly pending: PendingUpload[] = [];
   private flushing = false;
 
-  constructor(private readonly prisma: PrismaClient) {}
+  /** `courseCode`: the deployment's course; assignments created by uploads belong to it (its roster counts). */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly courseCode: string | null = null,
+  ) {}
 
   /**
    * The upload path's write. New rows are inserted in batches: uploads arriving while one INSERT
@@ -140,13 +144,22 @@ export class SubmissionRepository {
     let id = this.assignments.get(specId);
     if (!id) {
       id = (async () => {
-        await this.prisma.assignment.createMany({ data: [{ specId, title }], skipDuplicates: true });
+        const courseId = await this.courseId();
+        await this.prisma.assignment.createMany({ data: [{ specId, title, courseId }], skipDuplicates: true });
+        // An assignment first seen by the CLI has no course yet: this deployment's is the one.
+        if (courseId) await this.prisma.assignment.updateMany({ where: { specId, courseId: null }, data: { courseId } });
         return (await this.prisma.assignment.findUniqueOrThrow({ where: { specId }, select: { id: true } })).id;
       })();
       id.catch(() => this.assignments.delete(specId));
       this.assignments.set(specId, id);
     }
     return id;
+  }
+
+  private async courseId(): Promise<string | null> {
+    if (!this.courseCode) return null;
+    await this.prisma.course.createMany({ data: [{ code: this.courseCode, title: this.courseCode }], skipDuplicates: true });
+    return (await this.prisma.course.findUniqueOrThrow({ where: { code: this.courseCode }, select: { id: true } })).id;
   }
 
   findView(id: string): Promise<SubmissionView | null> {

@@ -92,10 +92,7 @@ export async function loadClassMembers(prisma: PrismaClient, assignment: Assignm
     roster AS (
       SELECT e."personId", e.section, e."canvasUserId", e."sisUserId", e."sisLoginId"
       FROM "Enrollment" e JOIN "Person" p ON p.id = e."personId"
-      -- An assignment created by an upload before any course was linked to it belongs to the
-      -- deployment's course when there is only one (the usual case: one grader per course).
-      WHERE e."courseId" = COALESCE(${assignment.courseId}::uuid, (SELECT c.id FROM "Course" c WHERE (SELECT count(*) FROM "Course") = 1))
-        AND p.role = 'student'
+      WHERE e."courseId" = ${assignment.courseId}::uuid AND p.role = 'student'
     ),
     member AS (
       SELECT "personId", section, "canvasUserId", "sisUserId", "sisLoginId", true AS enrolled FROM roster
