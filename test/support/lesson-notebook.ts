@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gradientPng } from './png.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
 
 /**
  * Test notebooks built from the real lesson notebook (read at test time, never copied into src/):
  * the reference with some exercise cells filled in the way a student's run looks, so printed PDFs
  * have the lesson's real markdown, headings and page breaks around the parts the reader must find.
  */
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REPO_ROOT = PROJECT_ROOT;
 export const REFERENCE_NOTEBOOK = join(REPO_ROOT, '..', 'shared', 'reference', 'Class_06_2.ipynb');
 
 interface NotebookJson {

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../src/paths.js';
 
 /**
  * Print a notebook to PDF the way a student's browser print looks: nbconvert renders the notebook
@@ -31,7 +31,7 @@ export interface PrintOptions {
 
 const NO_BACKGROUNDS_CSS = '<style>*, *::before, *::after { background: transparent !important; }</style>';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REPO_ROOT = PROJECT_ROOT;
 export const DEFAULT_PDF_CACHE = join(REPO_ROOT, 'test', '.cache', 'pdf');
 
 /** The tools and the Debian package that provides each, for a clear error when one is missing. */
