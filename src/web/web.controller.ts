@@ -138,7 +138,8 @@ export class WebController {
   async submission(@Param('id', submissionId) id: string, @CurrentUser() user: AuthenticatedUser, @Res() response: Response): Promise<void> {
     const evidence = await this.evidence.evidence(id);
     const handIn = await loadHandIn(this.files, evidence.submission, this.config.grader.limits);
-    sendPage(response, submissionPage(evidence, handIn, user));
+    const reruns = await this.db.prisma.rerunRun.findMany({ where: { submissionId: id }, orderBy: { startedAt: 'desc' }, take: 5 });
+    sendPage(response, submissionPage(evidence, handIn, user, reruns));
   }
 
   @Get('me')

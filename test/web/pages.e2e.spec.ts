@@ -156,6 +156,9 @@ describe('web pages in a real browser', () => {
     await until(page, "['completed', 'failed'].includes(document.getElementById('rerun-status').dataset.state)", 'the re-run job ending', 30_000);
     await expect(status.textContent()).resolves.toMatch(/^Re-run job completed .*"outcome":"no-model"/);
     await page.screenshot({ path: join(SCREENSHOTS, 'submission-ta-rerun.png') });
+    // The recorded re-run shows on the page: no model files were handed in, said as the student's missing input.
+    await page.reload();
+    await expect(page.locator('#reruns').textContent()).resolves.toMatch(/failed[\s\S]*no weights \(\.pth\) were handed in with this submission/);
     const [job] = await api.sql<{ data: { jobId: string } }>(`SELECT data FROM "AuditEvent" WHERE action = 'rerun.request' AND actor = $1`, [TA]);
     expect(job.data.jobId).toContain(submissions[AISHA]);
     await page.context().close();

@@ -9,6 +9,7 @@ import type { ReviewedCheck } from '../../review/logic/grade-view.js';
 import { html, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
 import type { ViewCell, ViewOutput } from '../notebook-view.js';
+import { rerunPanel, type RerunRow } from './rerun.panel.js';
 
 export type Evidence = Awaited<ReturnType<EvidenceService['evidence']>>;
 
@@ -83,7 +84,7 @@ function cellGroups(cells: ViewCell[], owner: Map<number, number>): { exercise: 
   return groups;
 }
 
-export function submissionPage(evidence: Evidence, handIn: HandIn, user: AuthenticatedUser): SafeHtml {
+export function submissionPage(evidence: Evidence, handIn: HandIn, user: AuthenticatedUser, reruns: RerunRow[] = []): SafeHtml {
   const { submission, grade } = evidence;
   const student = submission.student;
   const exercises = grade?.exercises ?? [];
@@ -132,6 +133,7 @@ ${e.checks.map((c) => checkBlock(c, submission.id, user))}
   ${grade && failing > 0 ? html`<div style="margin-top:8px"><button type="button" data-rerun="${submission.id}">Re-run failed checks (${failing})</button> <span id="rerun-status" class="status-line" role="status" aria-live="polite"></span></div>` : null}
 </div>
 ${grade && grade.preliminaries.length ? html`<div class="card"><h2>Identity and runtime</h2>${grade.preliminaries.map((c) => checkBlock(c, submission.id, user))}</div>` : null}
+${rerunPanel(reruns)}
 <h2>Notebook as handed in</h2>
 ${notebook}
 ${unplaced.length ? html`<h2>Exercises not found in the hand-in</h2>${unplaced.map((e) => exercisePanel(e.number))}` : null}
