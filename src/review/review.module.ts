@@ -37,6 +37,6 @@ import { RerunService } from './rerun.service.js';
     RegradeEvaluator,
     RegradeService,
   ],
-  exports: [ClassService, EvidenceService, ExportService, RerunService],
+  exports: [ClassService, EvidenceService, ExportService, RerunService, RegradeService],
 })
 export class ReviewModule {}

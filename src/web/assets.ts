@@ -144,6 +144,22 @@ export const APP_JS = `
       } catch (error) { status.dataset.state = 'error'; status.textContent = 'Re-run: ' + error.message; }
     });
   });
+  // Buttons that POST to the API (re-grade start, accept, reject), then go on or reload.
+  document.querySelectorAll('button[data-post]').forEach(function (button) {
+    button.addEventListener('click', async function () {
+      const out = document.getElementById('post-status');
+      button.disabled = true;
+      try {
+        const data = await postJson(button.dataset.post, {});
+        if (button.dataset.then && data && data.id) location.assign(button.dataset.then + encodeURIComponent(data.id));
+        else location.reload();
+      } catch (error) { button.disabled = false; if (out) out.textContent = error.message; }
+    });
+  });
+  // Pages that follow work in progress reload themselves until it ends.
+  const refresh = document.querySelector('[data-refresh-ms]');
+  if (refresh) setTimeout(function () { location.reload(); }, Number(refresh.getAttribute('data-refresh-ms')));
+
   function show(status, job) {
     status.dataset.state = job.state;
     const progress = typeof job.progress === 'number' && job.progress > 0 ? ' (' + job.progress + '%)' : '';

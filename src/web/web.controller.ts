@@ -17,6 +17,7 @@ import { SERVICE_CONFIG, type ServiceConfig } from '../config/config.js';
 import { PrismaService } from '../database/database.module.js';
 import { ClassService } from '../review/class.service.js';
 import { EvidenceService } from '../review/evidence.service.js';
+import { RegradeService } from '../review/regrade.service.js';
 import { matrixQuery, specIdParam, uuidParam } from '../review/http/schemas.js';
 import { ZodPipe } from '../review/http/zod.pipe.js';
 import { FileStore } from '../submissions/file-store.js';
@@ -29,6 +30,7 @@ import { matrixPage, overviewCharts } from './pages/matrix.page.js';
 import { signInPage } from './pages/sign-in.page.js';
 import { studentPage } from './pages/student.page.js';
 import { submissionPage } from './pages/submission.page.js';
+import { regradeListPage, regradeRunPage } from './pages/regrade.page.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 /** Chart.js's UMD build, from the installed package (no CDN, no build step). */
@@ -77,6 +79,7 @@ export class WebController {
     @Inject(PrismaService) private readonly db: PrismaService,
     @Inject(ClassService) private readonly classes: ClassService,
     @Inject(EvidenceService) private readonly evidence: EvidenceService,
+    @Inject(RegradeService) private readonly regrade: RegradeService,
     @Inject(SubmissionRepository) private readonly submissions: SubmissionRepository,
     @Inject(FileStore) private readonly files: FileStore | null,
   ) {}
@@ -140,6 +143,23 @@ export class WebController {
     const handIn = await loadHandIn(this.files, evidence.submission, this.config.grader.limits);
     const reruns = await this.db.prisma.rerunRun.findMany({ where: { submissionId: id }, orderBy: { startedAt: 'desc' }, take: 5 });
     sendPage(response, submissionPage(evidence, handIn, user, reruns));
+  }
+
+  @Get('staff/assignments/:specId/regrades')
+  @Roles('ta', 'instructor')
+  async regrades(@Param('specId', specId) specIdValue: string, @CurrentUser() user: AuthenticatedUser, @Res() response: Response): Promise<void> {
+    sendPage(response, regradeListPage(specIdValue, await this.regrade.list(specIdValue), user));
+  }
+
+  @Get('staff/assignments/:specId/regrades/:runId')
+  @Roles('ta', 'instructor')
+  async regradeRun(
+    @Param('specId', specId) specIdValue: string,
+    @Param('runId', submissionId) runId: string,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res() response: Response,
+  ): Promise<void> {
+    sendPage(response, regradeRunPage(await this.regrade.view(specIdValue, runId, { changedOnly: false }), user));
   }
 
   @Get('me')

@@ -147,6 +147,25 @@ describe('web pages in a real browser', () => {
 
   // The rerun consumer runs in-process; no model files were handed in, so the job ends at once with
   // its recorded 'no-model' outcome (a re-run on real weights is test/api/rerun.e2e.spec.ts's business).
+  it('instructor: re-grade the class from the pages, see old beside new, accept', async () => {
+    const page = await signIn(INSTRUCTOR);
+    await page.click('#regrades-link');
+    await page.click('#start-regrade');
+    await page.waitForURL(/\/staff\/assignments\/class_06_2\/regrades\/[0-9a-f-]{36}$/);
+    // The page reloads itself while the class is evaluated.
+    for (let i = 0; i < 60 && (await page.locator('#regrade-summary').getAttribute('data-status')) === 'evaluating'; i++) {
+      await page.waitForTimeout(500);
+      await page.reload();
+    }
+    expect(await page.locator('#regrade-summary').getAttribute('data-status')).toBe('pending');
+    await expect(page.locator('#regrade-items tbody tr').count()).resolves.toBe(3);
+    await shot(page, 'regrade');
+    await page.click('#accept-regrade');
+    await page.waitForLoadState('load');
+    await until(page, "document.getElementById('regrade-summary').dataset.status === 'accepted'", 'the re-grade to be accepted', 20_000);
+    await page.context().close();
+  });
+
   it('TA: no override forms; re-run failed checks and watch the job until it ends', async () => {
     const page = await signIn(TA);
     await page.goto(`${base}/staff/submissions/${submissions[AISHA]}`);

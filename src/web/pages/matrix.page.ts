@@ -50,7 +50,7 @@ export function matrixPage(view: MatrixView, filter: MatrixFilter, charts: Chart
     user,
     scripts: ['/assets/chart.umd.js'],
     body: html`<h1>${view.assignment.title} <span class="muted small">${view.assignment.specId}${view.spec ? ` · spec ${view.spec.version}` : ''}</span></h1>
-<p class="small"><a id="export-canvas" href="/api/assignments/${view.assignment.specId}/export/canvas.csv">Download the Canvas gradebook CSV</a> <span class="muted">(effective scores, overrides applied)</span></p>
+<p class="small"><a id="export-canvas" href="/api/assignments/${view.assignment.specId}/export/canvas.csv">Download the Canvas gradebook CSV</a> <span class="muted">(effective scores, overrides applied)</span> · <a id="regrades-link" href="/staff/assignments/${view.assignment.specId}/regrades">Re-grades after a spec change</a></p>
 <div class="card counts small">
   <span><b>${c.students}</b> students</span><span><b>${c.graded}</b> graded</span><span><b>${c.pending}</b> pending</span>
   <span><b>${c.missing}</b> missing</span><span><b>${c.rejected}</b> rejected</span><span><b>${c.error}</b> error</span>
