@@ -10,6 +10,7 @@ import { openDatabase } from '../src/database/database.js';
 import { GradeRepository } from '../src/database/grade.repository.js';
 import { SubmissionGrader } from '../src/grading/submission-grader.js';
 import { SpecRegistry } from '../src/specs/spec.registry.js';
+import { tabulatedLabels5 } from '../src/numpy-random/labels-table.js';
 import { projectPath } from '../src/paths.js';
 import { FileStore } from '../src/submissions/file-store.js';
 import { buildSubmission, notebookText } from '../test/fixtures/submissions.js';
@@ -21,6 +22,8 @@ export interface StaticGradingBenchResult {
   smallestKB: number;
   largestMB: number;
   distinctSeeds: number;
+  /** Of those, seeds whose 512 px labels are precomputed (labels-table.json); the others are reproduced. */
+  tabulatedSeeds: number;
   wallSeconds: number;
   perSecond: number;
   p50Ms: number;
@@ -83,6 +86,7 @@ export async function benchStaticGrading(count = 200): Promise<StaticGradingBenc
       smallestKB: round(Math.min(...sizes) / 1024),
       largestMB: round(Math.max(...sizes) / 1024 ** 2),
       distinctSeeds: SEEDS.length,
+      tabulatedSeeds: SEEDS.filter((seed) => tabulatedLabels5(seed, 512, 100, 5) !== null).length,
       wallSeconds: round(wallSeconds),
       perSecond: round(count / wallSeconds),
       p50Ms: round(percentile(durations, 50)),
