@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { BadRequestException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
@@ -8,8 +9,8 @@ import { FileStore } from '../submissions/file-store.js';
 import type { StreamedUpload } from '../submissions/upload.storage.js';
 import type { ModelFileRole } from './model-files.js';
 import { ModelFilesRepository } from './model-files.repository.js';
+import { isUuid } from '../api/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Uploaded = Partial<Record<'weights' | 'onnx' | 'onnxData', StreamedUpload<ModelFileRole>[]>>;
 
 /**
@@ -46,7 +47,6 @@ export class ModelFilesController {
       return { submissionId: id, files: stored.map(({ storedPath: _p, ...rest }) => rest) };
     } catch (error) {
       // Nothing half-kept: temporary copies of a refused request are removed.
-      const { rm } = await import('node:fs/promises');
       await Promise.all(all.map((f) => rm(f.path, { force: true })));
       throw error;
     }
@@ -61,7 +61,7 @@ export class ModelFilesController {
 
   /** A student reaches only their own submissions; another's answers 404 like a missing one. */
   private async ownedOrStaff(id: string, user: AuthenticatedUser): Promise<void> {
-    const row = UUID.test(id) ? await this.database.prisma.submission.findUnique({ where: { id }, select: { personId: true } }) : null;
+    const row = isUuid(id) ? await this.database.prisma.submission.findUnique({ where: { id }, select: { personId: true } }) : null;
     if (!row || (user.role === 'student' && (user.personId === null || row.personId !== user.personId))) {
       throw new NotFoundException(`no submission ${id}`);
     }

@@ -33,6 +33,7 @@ import { SubmissionService } from './submission.service.js';
 import { SubmissionRepository } from './submission.repository.js';
 import { statusPath, toSubmissionResponse, toSubmissionSummary } from './submission.view.js';
 import type { StreamedUpload } from './upload.storage.js';
+import { isUuid } from '../api/ids.js';
 
 const uploadFields = z.object({
   assignment: z
@@ -52,7 +53,6 @@ const UPLOAD_BODY: ApiBodyOptions = {
   },
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function requireFile(file: StreamedUpload | undefined, request: Request): StreamedUpload {
   if (file) return file;
@@ -101,7 +101,7 @@ export class SubmissionsController {
   @ApiBearerAuth()
   @ApiOkResponse({ description: 'status; when graded, the JSON contract (score, exercises, checks with evidence and hints, flags)' })
   async one(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser) {
-    const view = UUID.test(id) ? await this.submissions.findView(id) : null;
+    const view = isUuid(id) ? await this.submissions.findView(id) : null;
     const staff = user.role !== 'student';
     if (!view || (!staff && (user.personId === null || view.personId !== user.personId))) {
       throw new NotFoundException(`no submission ${id}`);
