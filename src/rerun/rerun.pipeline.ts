@@ -46,6 +46,14 @@ export interface RerunInput {
 
 export class RerunNotConfiguredError extends Error {}
 
+/** An ONNX model in the re-run (ours or the student's) with what was computed for it. */
+interface OnnxModel<T> {
+  label: string;
+  /** The student's own export: what their printed numbers came from. */
+  student: boolean;
+  value: T;
+}
+
 export async function runRerun(input: RerunInput): Promise<RerunReport> {
   const rerun = input.spec.spec.rerun;
   if (!rerun) throw new RerunNotConfiguredError(`${input.spec.spec.id} has no rerun section in its grading spec`);
@@ -115,20 +123,20 @@ class RerunRun {
     });
     const torch = torchLogits ? (await readNpyAs(torchOut, 'float32', 2)).data as Float32Array : null;
 
-    const sessions: { label: string; session: OpenedSession }[] = [];
+    const sessions: OnnxModel<OpenedSession>[] = [];
     try {
       const ours = await this.openSession(ourOnnx, 'our export');
-      if (ours) sessions.push({ label: 'our export', session: ours });
+      if (ours) sessions.push({ label: 'our export', student: false, value: ours });
       if (studentGraph?.ok) {
         const theirs = await this.openSession(this.input.studentOnnxPath!, 'the student\'s ONNX');
-        if (theirs) sessions.push({ label: 'the student\'s ONNX', session: theirs });
+        if (theirs) sessions.push({ label: 'the student\'s ONNX', student: true, value: theirs });
       }
       const images = await readNpyAs(data.path, 'float32', 4);
       const logits = await this.timed('ort_logits', async () => {
         const results = [];
-        for (const { label, session } of sessions) {
+        for (const { label, student, value: session } of sessions) {
           const out = await runLogits(session, { data: images.data as Float32Array, shape: images.shape as [number, number, number, number] }, 10);
-          results.push({ label, logits: out.data });
+          results.push({ label, student, value: out.data });
         }
         return { value: results, detail: `${results.map((r) => r.label).join(' and ')} on ${this.environment.executionProvider ?? 'cpu'}` };
       });
@@ -138,25 +146,25 @@ class RerunRun {
       if (!this.input.options.benchmark) this.skip('benchmark', 'not requested');
       this.claims({ ...measured, speedup: speedup ?? null });
     } finally {
-      for (const { session } of sessions) await closeOrtSession(session);
+      for (const { value } of sessions) await closeOrtSession(value);
     }
     return this.finish();
   }
 
   /** Parity of each ONNX model against PyTorch, accuracy and confusion matrices on the seeded data. */
-  private compare(torch: Float32Array, onnx: { label: string; logits: Float32Array }[], labels: number[]): MeasuredResults {
+  private compare(torch: Float32Array, onnx: OnnxModel<Float32Array>[], labels: number[]): MeasuredResults {
     const { rerun } = this;
     const torchPredictions = argmaxRows(torch, rerun.classes);
     let studentMeasured: MeasuredResults = {};
-    for (const { label, logits } of onnx) {
+    for (const { label, student, value: logits } of onnx) {
       const parity = parityStats(logits, torch, rerun.parity);
       const predictions = argmaxRows(logits, rerun.classes);
       const matricesMatch = matricesEqual(confusionMatrix(labels, torchPredictions, rerun.classes), confusionMatrix(labels, predictions, rerun.classes));
-      const id = label === 'our export' ? 'rerun.parity' : 'rerun.student_parity';
+      const id = student ? 'rerun.student_parity' : 'rerun.parity';
       this.check(id, `PyTorch and ONNX Runtime (${label}) agree on the seeded data (allclose atol ${rerun.parity.atol}, rtol ${rerun.parity.rtol})`,
         parity.allclose ? 'pass' : 'fail',
         `${parity.count / rerun.classes} samples: max |Δ| ${fmt(parity.maxAbsDiff)}, max relative ${fmt(parity.maxRelDiff)}, ${parity.mismatched} values outside tolerance; argmax agrees on ${predictions.filter((p, i) => p === torchPredictions[i]).length}/${predictions.length}; confusion matrices ${matricesMatch ? 'equal' : 'differ'}`);
-      if (!parity.allclose && label !== 'our export') {
+      if (!parity.allclose && student) {
         this.flags.push({ name: 'parity_failed', exercise: null, detail: `re-run: ${label} differs from PyTorch by up to ${fmt(parity.maxAbsDiff)}` });
       }
       const measured = {
@@ -165,9 +173,9 @@ class RerunRun {
         onnxAccuracy: accuracy(predictions, labels),
         matricesMatch,
       };
-      this.metrics[label === 'our export' ? 'oursVsPytorch' : 'studentVsPytorch'] = { ...measured, maxRelDiff: parity.maxRelDiff, mismatched: parity.mismatched };
+      this.metrics[student ? 'studentVsPytorch' : 'oursVsPytorch'] = { ...measured, maxRelDiff: parity.maxRelDiff, mismatched: parity.mismatched };
       // The student's own ONNX is what their printed numbers came from, when we have it.
-      if (label !== 'our export' || onnx.length === 1) studentMeasured = measured;
+      if (student || onnx.length === 1) studentMeasured = measured;
     }
     // Accuracy claims are over all the lesson's samples: not comparable on a subset.
     if (this.samples.used < this.samples.total) {
