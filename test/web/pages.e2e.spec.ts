@@ -86,7 +86,12 @@ describe('web pages in a real browser', () => {
    */
   async function until(page: Page, expression: string, what: string, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!(await page.evaluate(expression))) {
+    // A page that reloads itself (accept, re-grade progress) destroys the context mid-poll: poll again.
+    const probe = () => page.evaluate(expression).catch((error: Error) => {
+      if (/Execution context was destroyed|navigation/i.test(error.message)) return false;
+      throw error;
+    });
+    while (!(await probe())) {
       if (Date.now() > deadline) throw new Error(`${what}: not there after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -160,8 +165,7 @@ describe('web pages in a real browser', () => {
     expect(await page.locator('#regrade-summary').getAttribute('data-status')).toBe('pending');
     await expect(page.locator('#regrade-items tbody tr').count()).resolves.toBe(3);
     await shot(page, 'regrade');
-    await page.click('#accept-regrade');
-    await page.waitForLoadState('load');
+    await Promise.all([page.waitForNavigation(), page.click('#accept-regrade')]);
     await until(page, "document.getElementById('regrade-summary').dataset.status === 'accepted'", 'the re-grade to be accepted', 20_000);
     await page.context().close();
   });
