@@ -126,6 +126,66 @@ class ProcessProtocolTests(unittest.TestCase):
         self.assertIn("not valid JSON", response["message"])
 
 
+class ServeTests(unittest.TestCase):
+    """`serve`: one process answers a re-run's steps in order, loading the weights once per device."""
+
+    def test_steps_answer_in_order_and_the_model_loads_once(self):
+        job = job_dir()
+        inputs = save_inputs(job, 3)
+        lines = [
+            request("convert", job, convert={"opset": 18, "output": os.path.join(job, "ours.onnx")}),
+            "not json",  # answered, and the process goes on
+            request("logits", job, logits={"input": inputs, "output": os.path.join(job, "a.npy"), "batchSize": 2}),
+            request("logits", job, logits={"input": inputs, "output": os.path.join(job, "b.npy"), "batchSize": 3}),
+            request("logits", job, weights=FILES["truncated"],
+                    logits={"input": inputs, "output": os.path.join(job, "c.npy")}),
+        ]
+        completed = run_process("\n".join(lines) + "\n", "serve")
+        self.assertEqual(completed.returncode, EXIT_OK, completed.stderr)
+        responses = [json.loads(line) for line in completed.stdout.splitlines()]
+        self.assertEqual([r.get("task") for r in responses], ["convert", None, "logits", "logits", "logits"])
+        self.assertEqual([r["ok"] for r in responses], [True, False, True, True, False])
+        self.assertEqual(responses[1]["code"], "bad_request")
+        self.assertNotIn("modelCached", responses[0]["result"])
+        # convert loaded it on the CPU, which is also where these logits run: no second load
+        self.assertTrue(responses[2]["result"]["modelCached"])
+        self.assertTrue(responses[3]["result"]["modelCached"])
+        # the same model (batch sizes differ, so the kernels may round differently)
+        np.testing.assert_allclose(np.load(os.path.join(job, "a.npy")), np.load(os.path.join(job, "b.npy")), atol=1e-5)
+        self.assertEqual((responses[4]["errorKind"], responses[4]["code"]), ("student", "weights_unreadable"))
+
+    def test_a_changed_weights_file_is_loaded_again(self):
+        job = job_dir()
+        weights = os.path.join(job, "model.pth")
+        shutil.copy(FILES["honest"], weights)
+        inputs = save_inputs(job, 2)
+
+        def logits(name: str) -> str:
+            return request("logits", job, weights=weights, logits={"input": inputs, "output": os.path.join(job, name)})
+
+        process = subprocess.Popen([sys.executable, RUNNER, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True)
+        try:
+            process.stdin.write(logits("first.npy") + "\n")
+            process.stdin.flush()
+            first = json.loads(process.stdout.readline())  # answered while stdin is still open
+            state = torch.load(FILES["honest"], map_location="cpu", weights_only=True)
+            state["fc.3.bias"] = state["fc.3.bias"] + 1.0  # other weights, same architecture
+            torch.save(state, weights)
+            process.stdin.write(logits("second.npy") + "\n")
+            process.stdin.flush()
+            second = json.loads(process.stdout.readline())
+            process.stdin.close()
+            self.assertEqual(process.wait(timeout=60), EXIT_OK)
+        finally:
+            process.kill()
+        self.assertTrue(first["ok"] and second["ok"], (first, second))
+        self.assertNotIn("modelCached", first["result"])
+        self.assertNotIn("modelCached", second["result"])
+        difference = np.load(os.path.join(job, "second.npy")) - np.load(os.path.join(job, "first.npy"))
+        np.testing.assert_allclose(difference, 1.0, rtol=1e-5)
+
+
 class ConvertTests(unittest.TestCase):
     def test_honest_model_exports_a_checked_graph_with_dynamic_batch(self):
         import onnx

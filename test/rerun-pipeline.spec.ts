@@ -77,6 +77,13 @@ describe('re-run of a hand-in', () => {
     expect(report.steps.map((s) => [s.name, s.status])).toEqual([
       ['convert', 'ok'], ['student_onnx', 'ok'], ['data', 'ok'], ['pytorch_logits', 'ok'], ['ort_logits', 'ok'], ['benchmark', 'ok'],
     ]);
+    // One runner process served the three PyTorch steps; each step's overhead is on record.
+    expect(report.metrics.runnerProcesses).toBe(1);
+    const timings = report.metrics.runnerTimings as Record<string, { wallSeconds: number; overheadSeconds: number }>;
+    expect(Object.keys(timings)).toEqual(['convert', 'pytorch_logits', 'benchmark']);
+    // Only the first step pays for starting Python and importing torch.
+    expect(timings.pytorch_logits.overheadSeconds).toBeLessThan(timings.convert.overheadSeconds);
+    expect(timings.benchmark.overheadSeconds).toBeLessThan(timings.convert.overheadSeconds);
   }, 240_000);
 
   it('fails parity for an ONNX exported from different weights', async () => {
@@ -115,4 +122,16 @@ describe('re-run of a hand-in', () => {
     expect(timedOut.status).toBe('error');
     expect(timedOut.steps[0]).toMatchObject({ name: 'convert', status: 'error', detail: expect.stringMatching(/^timeout/) });
   }, 120_000);
+
+  it('loses only the step that hangs: the next step gets a fresh runner process', async () => {
+    const hangingLogits = { ...spec, spec: { ...spec.spec, rerun: { ...spec.spec.rerun!, timeouts: { convertSeconds: 120, logitsSeconds: 0.005, benchmarkSeconds: 120 } } } };
+    const report = await runRerun({ weightsPath: manifest.files.honest, studentOnnxPath: null, document, spec: hangingLogits, options: { ...options, benchmark: true } });
+    expect(report.status).toBe('error');
+    expect(report.steps.map((s) => [s.name, s.status])).toEqual([
+      ['convert', 'ok'], ['student_onnx', 'skipped'], ['data', 'ok'], ['pytorch_logits', 'error'], ['ort_logits', 'ok'], ['benchmark', 'ok'],
+    ]);
+    expect(check(report, 'rerun.conversion')?.status).toBe('pass');
+    expect(check(report, 'rerun.benchmark')?.status).toBe('pass');
+    expect(report.metrics.runnerProcesses).toBe(2);
+  }, 240_000);
 });

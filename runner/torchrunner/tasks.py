@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import copy
 import os
 import tempfile
 import time
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import numpy as np
 import torch
@@ -72,22 +73,28 @@ def _write_npy(path: str, array: np.ndarray) -> None:
             os.unlink(temporary)
 
 
-def _full_fp32(device: torch.device) -> Dict[str, Any]:
+@contextlib.contextmanager
+def _full_fp32(device: torch.device) -> Iterator[Dict[str, Any]]:
     """Reference logits in true float32: TF32 convolutions (on by default in cuDNN on Ampere+) would
-    put ~1e-3 noise into the parity comparison that is not the student's doing."""
+    put ~1e-3 noise into the parity comparison that is not the student's doing. The flags are put
+    back afterwards: a serving runner then benchmarks with torch's defaults, as a notebook does."""
     if device.type != "cuda":
-        return {"tf32": False}
+        yield {"tf32": False}
+        return
+    saved = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
-    return {"tf32": False}
+    try:
+        yield {"tf32": False}
+    finally:
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved
 
 
 def run_logits(request: Request, model: nn.Module, device: torch.device) -> Dict[str, Any]:
     options = request.logits
     data = _read_inputs(options, request.input_size)
-    precision = _full_fp32(device)
     outputs: List[np.ndarray] = []
-    with torch.no_grad():
+    with _full_fp32(device) as precision, torch.no_grad():
         for start in range(0, data.shape[0], options.batch_size):
             # a copy: the memory-mapped file is read-only, and torch wants writable memory
             chunk = np.array(data[start:start + options.batch_size], dtype=np.float32, order="C", copy=True)

@@ -29,7 +29,13 @@ export async function rerunCommand(context: GradingContext, path: string, args: 
     studentOnnxPath: args.onnx,
     document,
     spec,
-    options: { device: args.device, samples: args.samples, benchmark: args.benchmark, memoryLimitBytes: null },
+    options: {
+      device: args.device,
+      samples: args.samples,
+      benchmark: args.benchmark,
+      memoryLimitBytes: null,
+      runnerCommand: context.config.runnerCommand,
+    },
   });
   if (context.prisma && stored) await new RerunRepository(context.prisma).save(stored.submissionId, rerun);
   return { kind: 'rerun', report: withRerun(report as GradeReport, rerun) };

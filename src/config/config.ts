@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_RUNNER_SCRIPT } from '../rerun/runner-client.js';
 
 /** Environment → typed configuration. Bad values stop the process at start with the variable named. */
 const environmentSchema = z.object({
@@ -13,6 +14,11 @@ const environmentSchema = z.object({
   MAX_SUBMISSION_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
   PDF_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   MAX_PDF_PAGES: z.coerce.number().int().positive().default(300),
+  /**
+   * The Python that holds PyTorch for the re-run runner: Debian's python3-torch by default; a GPU
+   * image's own (e.g. /opt/torch/.venv/bin/python3) where torch is installed elsewhere.
+   */
+  RUNNER_PYTHON: z.string().regex(/^\S+$/, 'must be one command or path, no spaces').default('/usr/bin/python3'),
 });
 
 export interface GraderConfig {
@@ -24,6 +30,8 @@ export interface GraderConfig {
   fileStoreDir: string;
   specsDir: string;
   limits: { maxBytes: number; pdfTimeoutMs: number; maxPdfPages: number };
+  /** argv of the re-run's PyTorch runner: RUNNER_PYTHON and runner/torch_runner.py. */
+  runnerCommand: readonly string[];
 }
 
 export class ConfigError extends Error {}
@@ -43,6 +51,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Grader
     fileStoreDir: resolve(dataDir, 'files'),
     specsDir: resolve(env.GRADING_SPECS_DIR),
     limits: { maxBytes: env.MAX_SUBMISSION_BYTES, pdfTimeoutMs: env.PDF_TIMEOUT_MS, maxPdfPages: env.MAX_PDF_PAGES },
+    runnerCommand: [env.RUNNER_PYTHON, DEFAULT_RUNNER_SCRIPT],
   };
 }
 

@@ -1,4 +1,5 @@
-import { ConfigError, loadServiceConfig } from './config.js';
+import { ConfigError, loadConfig, loadServiceConfig } from './config.js';
+import { DEFAULT_RUNNER_SCRIPT } from '../rerun/runner-client.js';
 
 describe('loadServiceConfig', () => {
   it('has defaults for everything but the secrets and Google client ids', () => {
@@ -45,5 +46,14 @@ describe('loadServiceConfig', () => {
     expect(bad).toThrow(/WORKER_QUEUES\.1: Invalid option/);
     expect(bad).toThrow(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
     expect(() => loadServiceConfig({ GOOGLE_CERTS_URL: 'http://127.0.0.1:9/certs' })).not.toThrow();
+  });
+
+  it("runs the re-run's runner with Debian's python3 unless RUNNER_PYTHON names the image's own", () => {
+    expect(loadConfig({}).runnerCommand).toEqual(['/usr/bin/python3', DEFAULT_RUNNER_SCRIPT]);
+    expect(loadConfig({ RUNNER_PYTHON: '/opt/torch/.venv/bin/python3' }).runnerCommand).toEqual([
+      '/opt/torch/.venv/bin/python3',
+      DEFAULT_RUNNER_SCRIPT,
+    ]);
+    expect(() => loadConfig({ RUNNER_PYTHON: 'python3 -u' })).toThrow(/RUNNER_PYTHON: must be one command or path, no spaces/);
   });
 });

@@ -67,6 +67,7 @@ export class WorkerModule {
                 device: config.rerun.device,
                 samples: config.rerun.samples,
                 benchmark: config.rerun.benchmark,
+                runnerCommand: grader.runnerCommand,
                 // GPU workers limit memory by container: the CUDA driver reserves huge address space.
                 memoryLimitBytes: null,
               }),

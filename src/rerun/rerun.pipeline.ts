@@ -14,8 +14,9 @@ import { withJobDir } from './job-dir.js';
 import { readNpyAs } from './npy.js';
 import { checkOnnxGraph, type GraphCheckResult } from './onnx/graph-check.js';
 import { benchmarkBatch1, closeOrtSession, openOrtSession, type OpenedSession, runLogits } from './onnx/ort-session.js';
-import { runRunner, type RunnerOutcome } from './runner-client.js';
-import type { RunnerTask } from './runner-protocol.js';
+import type { RunnerOutcome } from './runner-client.js';
+import type { RunnerRequest, RunnerTask } from './runner-protocol.js';
+import { RunnerSession, type RunnerSessionOptions } from './runner-session.js';
 import type { RerunEnvironment, RerunReport, RerunStep, RerunStepName } from './rerun.types.js';
 import { writeSeededData } from './seeded-data.js';
 import { accuracy, argmaxRows, confusionMatrix, matricesEqual, medianWithInterval, parityStats, ratioOfMedians, summarizeLatencies } from './stats.js';
@@ -34,6 +35,12 @@ export interface RerunOptions {
   /** Threads for torch and ORT: fixed, so timings mean something on a shared machine. */
   threads?: number;
   jobParent?: string;
+  /**
+   * A worker's long-lived runner, kept warm between re-runs (Python, torch and CUDA start once per
+   * worker, not per submission); the re-run leaves it open. Absent: the re-run starts its own from
+   * the options above and closes it at the end.
+   */
+  runnerSession?: RunnerSession;
 }
 
 export interface RerunInput {
@@ -58,7 +65,16 @@ export async function runRerun(input: RerunInput): Promise<RerunReport> {
   const rerun = input.spec.spec.rerun;
   if (!rerun) throw new RerunNotConfiguredError(`${input.spec.spec.id} has no rerun section in its grading spec`);
   const run = new RerunRun(input, rerun);
-  return withJobDir((dir) => run.execute(dir), { parent: input.options.jobParent, prefix: 'grader-rerun-' });
+  return withJobDir(
+    async (dir) => {
+      try {
+        return await run.execute(dir);
+      } finally {
+        await run.close(); // before the job folder goes: the runner may still hold its files
+      }
+    },
+    { parent: input.options.jobParent, prefix: 'grader-rerun-' },
+  );
 }
 
 /** One re-run's state: steps, checks and flags collect here as the steps go. */
@@ -71,6 +87,10 @@ class RerunRun {
   private readonly environment: RerunEnvironment;
   private status: RerunReport['status'] = 'completed';
   private samples: RerunReport['samples'];
+  /** One runner process for convert, logits and benchmark (a fresh one after a step it lost). */
+  private readonly runnerSession: RunnerSession;
+  private readonly ownsRunnerSession: boolean;
+  private readonly processesBefore: number;
 
   constructor(
     private readonly input: RerunInput,
@@ -81,6 +101,14 @@ class RerunRun {
       ortVersion: null, executionProvider: null, fallbackReason: null, opsetRequested: rerun.opset, opsetUsed: null,
     };
     this.samples = { used: 0, total: rerun.data.samples, seed: null };
+    const { options } = input;
+    this.ownsRunnerSession = options.runnerSession === undefined;
+    this.runnerSession = options.runnerSession ?? new RunnerSession(runnerSessionOptions(options));
+    this.processesBefore = this.runnerSession.processesStarted;
+  }
+
+  close(): Promise<void> {
+    return this.ownsRunnerSession ? this.runnerSession.close() : Promise.resolve();
   }
 
   async execute(dir: string): Promise<RerunReport> {
@@ -266,18 +294,24 @@ class RerunRun {
   /** A runner step; records its outcome. Returns the response when ok, else null. */
   private async runner<T extends RunnerTask>(task: T, timeoutSeconds: number, request: object) {
     const name: RerunStepName = task === 'logits' ? 'pytorch_logits' : (task as RerunStepName);
-    const outcome = (await runRunner(request as never, {
-      timeoutMs: timeoutSeconds * 1000,
-      command: this.input.options.runnerCommand,
-      memoryLimitBytes: this.input.options.memoryLimitBytes,
-      env: this.input.options.threads ? { ...process.env, RUNNER_THREADS: String(this.input.options.threads) } : process.env,
-    })) as RunnerOutcome<T>;
+    const outcome = (await this.runnerSession.run(request as RunnerRequest, timeoutSeconds * 1000)) as RunnerOutcome<T>;
     if (outcome.kind === 'ok') {
       const env = outcome.response.environment;
       Object.assign(this.environment, {
         runnerDevice: env.device, deviceName: env.deviceName, torch: env.torch, torchvision: env.torchvision, onnx: env.onnx, python: env.python,
       });
       this.steps.push({ name, status: 'ok', seconds: round(outcome.wallSeconds), detail: `${env.device} ${env.deviceName}` });
+      // What the step cost beyond the runner's own work (the first step: process start, torch and
+      // CUDA initialisation; later ones: the protocol): the orchestration overhead, kept beside the
+      // compute so a GPU worker's budget can be checked.
+      const { loadSeconds = null, taskSeconds = null } = outcome.response.timings;
+      const runnerTimings = (this.metrics.runnerTimings ??= {}) as Record<string, unknown>;
+      runnerTimings[name] = {
+        wallSeconds: round(outcome.wallSeconds),
+        loadSeconds: loadSeconds === null ? null : round(loadSeconds),
+        taskSeconds: taskSeconds === null ? null : round(taskSeconds),
+        overheadSeconds: round(outcome.wallSeconds - (loadSeconds ?? 0) - (taskSeconds ?? 0)),
+      };
       return outcome;
     }
     if (outcome.kind === 'student_error') {
@@ -324,6 +358,9 @@ class RerunRun {
   }
 
   private finish(): RerunReport {
+    // Runner processes this re-run started: 1 when every step went well (0 with a warm worker
+    // runner); each lost step (timeout, crash) costs a fresh one.
+    this.metrics.runnerProcesses = this.runnerSession.processesStarted - this.processesBefore;
     return {
       status: this.status,
       startedAt: this.startedAt.toISOString(),
@@ -336,6 +373,15 @@ class RerunRun {
       metrics: this.metrics,
     };
   }
+}
+
+/** The runner a re-run (or a worker, for all its re-runs) starts from these options. */
+export function runnerSessionOptions(options: Pick<RerunOptions, 'runnerCommand' | 'memoryLimitBytes' | 'threads'>): RunnerSessionOptions {
+  return {
+    command: options.runnerCommand,
+    memoryLimitBytes: options.memoryLimitBytes,
+    env: options.threads ? { ...process.env, RUNNER_THREADS: String(options.threads) } : process.env,
+  };
 }
 
 function graphEvidence(graph: GraphCheckResult): string {

@@ -40,6 +40,7 @@ export class RerunWorker {
 
   async stop(): Promise<void> {
     await this.queue.close();
+    await this.handler.close(); // after the queue: no job is using the runner any more
   }
 
   private async run(job: Job<RerunJobData>): Promise<RerunJobResult> {

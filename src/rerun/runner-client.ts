@@ -151,7 +151,7 @@ async function isExecutable(path: string): Promise<boolean> {
 }
 
 /** A bounded tail of a stream: keeps the last `limit` bytes. */
-class Tail {
+export class Tail {
   private chunks: Buffer[] = [];
   private size = 0;
   constructor(private readonly limit: number) {}
@@ -166,7 +166,7 @@ class Tail {
   }
 }
 
-function validateOptions(options: RunnerClientOptions): void {
+export function validateOptions(options: RunnerClientOptions): void {
   if (!(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
     throw new RangeError(`runRunner: timeoutMs must be positive, got ${options.timeoutMs}`);
   }
@@ -177,23 +177,35 @@ function validateOptions(options: RunnerClientOptions): void {
   if (options.command !== undefined && options.command.length === 0) throw new RangeError('runRunner: empty command');
 }
 
+/** A request that does not fit the protocol is our bug: thrown, never sent. */
+export function assertValidRequest(request: RunnerRequest, caller: string): void {
+  const checked = runnerRequestSchema.safeParse(request);
+  if (!checked.success) {
+    const issues = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new TypeError(`${caller}: invalid request: ${issues}`);
+  }
+}
+
+/** The runner's argv, under `prlimit --as` when a memory limit is asked for and prlimit exists. */
+export async function runnerArgv(
+  options: Pick<RunnerClientOptions, 'command' | 'prlimitPath' | 'memoryLimitBytes'>,
+  extraArguments: readonly string[] = [],
+): Promise<{ argv: string[]; memoryLimited: boolean }> {
+  const command = [...(options.command ?? DEFAULT_RUNNER_COMMAND), ...extraArguments];
+  const prlimit = options.prlimitPath ?? '/usr/bin/prlimit';
+  const memoryLimited =
+    options.memoryLimitBytes !== undefined && options.memoryLimitBytes !== null && (await isExecutable(prlimit));
+  return { argv: memoryLimited ? [prlimit, `--as=${options.memoryLimitBytes}`, '--', ...command] : command, memoryLimited };
+}
+
 /** Runs one runner step. Resolves with an outcome for every runner behaviour; rejects only on bad arguments. */
 export async function runRunner<R extends RunnerRequest>(
   request: R,
   options: RunnerClientOptions,
 ): Promise<RunnerOutcome<R['task']>> {
-  const checked = runnerRequestSchema.safeParse(request);
-  if (!checked.success) {
-    const issues = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new TypeError(`runRunner: invalid request: ${issues}`);
-  }
+  assertValidRequest(request, 'runRunner');
   validateOptions(options);
-
-  const command = options.command ?? DEFAULT_RUNNER_COMMAND;
-  const prlimit = options.prlimitPath ?? '/usr/bin/prlimit';
-  const memoryLimited =
-    options.memoryLimitBytes !== undefined && options.memoryLimitBytes !== null && (await isExecutable(prlimit));
-  const argv = memoryLimited ? [prlimit, `--as=${options.memoryLimitBytes}`, '--', ...command] : [...command];
+  const { argv, memoryLimited } = await runnerArgv(options);
 
   const run = await spawnAndCollect(argv, JSON.stringify(request), {
     cwd: options.cwd ?? process.cwd(),

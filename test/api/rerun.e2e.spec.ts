@@ -99,6 +99,19 @@ describe('re-runs through the service', () => {
     expect(checks).toMatchObject({ 'rerun.conversion': 'pass', 'rerun.student_onnx': 'pass', 'rerun.parity': 'pass', 'rerun.student_parity': 'pass' });
   }, 180_000);
 
+  it('keeps the worker\'s runner warm: a second re-run starts no Python process', async () => {
+    const requested = await api.http.post(`/api/submissions/${submissionId}/rerun`).set('Authorization', `Bearer ${ta}`)
+      .send({ checkIds: ['ex5.max_difference'] });
+    expect(requested.status).toBe(202);
+    expect((await waitForJob(requested.body.statusUrl)).state).toBe('completed');
+    const rows = await api.sql<{ metrics: { metrics: { runnerProcesses: number; runnerTimings: Record<string, { overheadSeconds: number }> } } }>(
+      'SELECT metrics FROM "RerunRun" WHERE "submissionId" = $1 ORDER BY "startedAt"', [submissionId]);
+    expect(rows.map((r) => r.metrics.metrics.runnerProcesses)).toEqual([1, 0]);
+    // the first re-run's first step paid for starting Python and torch; the second's did not
+    const overhead = rows.map((r) => r.metrics.metrics.runnerTimings.convert.overheadSeconds);
+    expect(overhead[1]).toBeLessThan(overhead[0]);
+  }, 180_000);
+
   it('records a re-run without weights as the student\'s missing input, not an error', async () => {
     const upload = await api.http.post('/api/submissions').set('Authorization', `Bearer ${marcus}`)
       .attach('file', Buffer.from(notebookText(buildSubmission({ ...FIXTURE_VARIANTS.seed42, email: 'marcus.okafor22@gmail.com' }))), 'Class_06_2.Okafor.ipynb');

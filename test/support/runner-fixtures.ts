@@ -20,7 +20,8 @@ const manifestSchema = z.object({
 });
 export type FixtureManifest = z.infer<typeof manifestSchema>;
 
-const RUNNER_PYTHON = '/usr/bin/python3';
+/** Debian's python3-torch here; the GPU machine's own python3 there (scripts/gpu). */
+const RUNNER_PYTHON = process.env.RUNNER_PYTHON ?? '/usr/bin/python3';
 
 export interface FixtureOptions {
   readonly backbone: string;
