@@ -183,11 +183,17 @@ class RerunRun {
   private compare(torch: Float32Array, onnx: OnnxModel<Float32Array>[], labels: number[]): MeasuredResults {
     const { rerun } = this;
     const torchPredictions = argmaxRows(torch, rerun.classes);
+    const torchMatrix = confusionMatrix(labels, torchPredictions, rerun.classes);
+    // The matrices themselves, so the review page draws them from what was measured (rows: true label).
+    const confusion = { samples: labels.length, pytorch: torchMatrix, onnx: [] as { label: string; student: boolean; matrix: number[][] }[] };
+    this.metrics.confusion = confusion;
     let studentMeasured: MeasuredResults = {};
     for (const { label, student, value: logits } of onnx) {
       const parity = parityStats(logits, torch, rerun.parity);
       const predictions = argmaxRows(logits, rerun.classes);
-      const matricesMatch = matricesEqual(confusionMatrix(labels, torchPredictions, rerun.classes), confusionMatrix(labels, predictions, rerun.classes));
+      const onnxMatrix = confusionMatrix(labels, predictions, rerun.classes);
+      confusion.onnx.push({ label, student, matrix: onnxMatrix });
+      const matricesMatch = matricesEqual(torchMatrix, onnxMatrix);
       const id = student ? 'rerun.student_parity' : 'rerun.parity';
       this.check(id, `PyTorch and ONNX Runtime (${label}) agree on the seeded data (allclose atol ${rerun.parity.atol}, rtol ${rerun.parity.rtol})`,
         parity.allclose ? 'pass' : 'fail',

@@ -53,6 +53,13 @@ pre.out { border-top:1px dashed #e5e7eb; } pre.stderr { background:#fff7ed; } pr
 .struck { text-decoration:line-through; color:#9ca3af; }
 .status-line { font-weight:600; } .notice { padding:8px 10px; border-radius:4px; background:#eff6ff; border:1px solid #bfdbfe; }
 .error-text { color:#b91c1c; }
+.latency-chart { height:220px; margin:8px 0; }
+.confusions { margin-bottom:12px; }
+.confusion-row { display:flex; flex-wrap:wrap; gap:14px; }
+table.confusion { border-collapse:collapse; font-variant-numeric:tabular-nums; }
+table.confusion caption { font-size:12px; font-weight:600; text-align:left; padding-bottom:2px; }
+table.confusion th, table.confusion td { border:1px solid var(--line); padding:2px 7px; text-align:center; font-size:12px; }
+table.confusion th { background:#eef1f5; }
 `;
 
 export const APP_JS = `
@@ -108,6 +115,25 @@ export const APP_JS = `
       options: { maintainAspectRatio: false, plugins: { title: { display: true, text: 'Pass rate per exercise (graded students)' }, legend: { display: false } }, scales: { y: { beginAtZero: true, max: 100 } } },
     });
   }
+
+  // Re-run latency: per engine, p50 bars with the median's 95% interval as a floating bar, p95, p99.
+  document.querySelectorAll('canvas[data-latency-chart]').forEach(function (canvas) {
+    if (!window.Chart) return;
+    Chart.defaults.animation = false;
+    const source = document.getElementById(canvas.getAttribute('data-latency-chart'));
+    if (!source) return;
+    const data = JSON.parse(source.textContent);
+    new Chart(canvas, {
+      type: 'bar',
+      data: { labels: data.labels, datasets: [
+        { label: 'p50', data: data.p50, backgroundColor: '#0b5cad' },
+        { label: '95% interval of the median', data: data.medianCi, backgroundColor: '#93c5fd' },
+        { label: 'p95', data: data.p95, backgroundColor: '#f59e0b' },
+        { label: 'p99', data: data.p99, backgroundColor: '#c0392b' },
+      ] },
+      options: { indexAxis: 'y', maintainAspectRatio: false, plugins: { title: { display: true, text: data.title } }, scales: { x: { beginAtZero: true, title: { display: true, text: 'ms' } } } },
+    });
+  });
 
   // Overrides (instructor): points + required reason to the override endpoint, then reload.
   document.querySelectorAll('form.override').forEach(function (form) {

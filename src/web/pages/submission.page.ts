@@ -118,6 +118,8 @@ ${e.checks.map((c) => checkBlock(c, submission.id, user))}
   return page({
     title: `${student?.email ?? submission.filename}`,
     user,
+    // Chart.js draws the re-runs' latency (only when there are re-runs to draw)
+    scripts: reruns.length > 0 ? ['/assets/chart.umd.js'] : [],
     body: html`<h1>${student?.name ?? student?.email ?? 'Unknown student'} <span class="muted small">${submission.filename}</span></h1>
 <div class="card">
   <div>Assignment <a href="/staff/assignments/${submission.assignment.specId}">${submission.assignment.title}</a> · ${submission.kind} · received ${submission.receivedAt} · status <b>${submission.status}</b>
