@@ -42,6 +42,11 @@ pre { margin:0; padding:6px 8px; white-space:pre-wrap; word-break:break-word; fo
 pre.code { background:#f8fafc; } pre.md { background:#fff; font-family:inherit; font-size:13px; }
 pre.out { border-top:1px dashed #e5e7eb; } pre.stderr { background:#fff7ed; } pre.err { background:#fef2f2; color:#991b1b; }
 .nb-cell img { max-width:100%; display:block; padding:6px; }
+.nb-cell div.md { padding:2px 10px; font-size:13px; }
+.nb-cell div.md h1 { font-size:18px; } .nb-cell div.md h2 { font-size:16px; } .nb-cell div.md h3 { font-size:14px; }
+.nb-cell div.md code { background:#f1f5f9; padding:0 3px; border-radius:3px; font-size:12px; }
+.nb-cell div.md pre { background:#f8fafc; }
+.nb-cell div.md table { border-collapse:collapse; } .nb-cell div.md td, .nb-cell div.md th { border:1px solid var(--line); padding:2px 6px; }
 .checks { position:sticky; top:8px; }
 .check { border-left:4px solid var(--line); padding:6px 8px; margin:6px 0; background:#fff; border-radius:3px; }
 .check.pass { border-color:var(--pass); } .check.fail { border-color:var(--fail); } .check.error { border-color:var(--error); } .check.skip { border-color:#9ca3af; }

@@ -10,6 +10,7 @@ import { html, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
 import type { ViewCell, ViewOutput } from '../notebook-view.js';
 import { rerunPanel, type RerunRow } from './rerun.panel.js';
+import { renderMarkdown } from '../markdown.js';
 
 export type Evidence = Awaited<ReturnType<EvidenceService['evidence']>>;
 
@@ -34,7 +35,7 @@ function notebookCell(cell: ViewCell): SafeHtml {
   const prompt = cell.kind === 'code' ? `In [${cell.executionCount ?? ' '}]` : cell.kind;
   return html`<div class="nb-cell" id="cell-${cell.index}">
 <div class="prompt">#${cell.index} · ${prompt}</div>
-${cell.source ? html`<pre class="${cell.kind === 'code' ? 'code' : 'md'}">${cell.source}</pre>` : null}
+${cell.source ? (cell.kind === 'markdown' ? html`<div class="md">${renderMarkdown(cell.source)}</div>` : html`<pre class="${cell.kind === 'code' ? 'code' : 'md'}">${cell.source}</pre>`) : null}
 ${cell.outputs.map(output)}
 </div>`;
 }
