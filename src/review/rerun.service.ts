@@ -36,7 +36,7 @@ const FINISHED: ReadonlySet<string> = new Set(['completed', 'failed']);
 /** Bull waits for Redis indefinitely; a request should rather say the queue is unreachable. */
 const QUEUE_TIMEOUT_MS = 5_000;
 
-async function queueCall<T>(what: string, work: () => Promise<T>): Promise<T> {
+export async function queueCall<T>(what: string, work: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(

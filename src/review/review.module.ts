@@ -8,6 +8,7 @@
  */
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
+import { ActivityService } from './activity.service.js';
 import { ClassService } from './class.service.js';
 import { AssignmentsController } from './controllers/assignments.controller.js';
 import { ChecksController } from './controllers/checks.controller.js';
@@ -27,6 +28,7 @@ import { RerunService } from './rerun.service.js';
   imports: [BullModule.registerQueue({ name: RERUN_QUEUE })],
   controllers: [AssignmentsController, SubmissionsReviewController, ChecksController, JobsController],
   providers: [
+    ActivityService,
     GraderServices,
     ClassService,
     EvidenceService,
@@ -37,6 +39,6 @@ import { RerunService } from './rerun.service.js';
     RegradeEvaluator,
     RegradeService,
   ],
-  exports: [ClassService, EvidenceService, ExportService, RerunService, RegradeService],
+  exports: [ActivityService, ClassService, EvidenceService, ExportService, RerunService, RegradeService],
 })
 export class ReviewModule {}

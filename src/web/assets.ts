@@ -119,6 +119,28 @@ export const APP_JS = `
       data: { labels: data.passRate.labels, datasets: [{ label: '% pass', data: data.passRate.values, backgroundColor: '#1b7f3b' }] },
       options: { maintainAspectRatio: false, plugins: { title: { display: true, text: 'Pass rate per exercise (graded students)' }, legend: { display: false } }, scales: { y: { beginAtZero: true, max: 100 } } },
     });
+    const activity = data.activity;
+    const palette = ['#c0392b', '#b7791f', '#7c3aed', '#0b5cad', '#1b7f3b', '#db2777', '#0891b2', '#6b7280'];
+    const empty = function (text) { return { display: true, text: text + ' (nothing yet)' }; };
+    new Chart(document.getElementById('chart-flags'), {
+      type: 'bar',
+      data: { labels: activity.flags.days, datasets: activity.flags.series.map(function (s, i) { return { label: s.name, data: s.counts, backgroundColor: palette[i % palette.length] }; }) },
+      options: { maintainAspectRatio: false, plugins: { title: activity.flags.days.length ? { display: true, text: 'Flags raised per day (latest grade of each hand-in)' } : empty('Flags raised per day') }, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
+    });
+    new Chart(document.getElementById('chart-rerun-time'), {
+      type: 'bar',
+      data: { labels: activity.rerunTime.days, datasets: [
+        { label: 'GPU minutes', data: activity.rerunTime.gpuMinutes, backgroundColor: '#7c3aed' },
+        { label: 'CPU minutes', data: activity.rerunTime.cpuMinutes, backgroundColor: '#9ca3af' },
+      ] },
+      options: { maintainAspectRatio: false, plugins: { title: activity.rerunTime.days.length ? { display: true, text: 'Re-run device time per day' } : empty('Re-run device time per day') }, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
+    });
+    const history = activity.rerunQueue ? activity.rerunQueue.history : [];
+    new Chart(document.getElementById('chart-rerun-queue'), {
+      type: 'line',
+      data: { labels: history.map(function (p) { return p.t.slice(5, 16).replace('T', ' '); }), datasets: [{ label: 'jobs waiting', data: history.map(function (p) { return p.waiting; }), stepped: true, borderColor: '#0b5cad', pointRadius: 0 }] },
+      options: { maintainAspectRatio: false, plugins: { legend: { display: false }, title: history.length ? { display: true, text: 'Re-run queue: jobs waiting (UTC)' } : empty('Re-run queue: jobs waiting') }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    });
   }
 
   // Re-run latency: per engine, p50 bars with the median's 95% interval as a floating bar, p95, p99.

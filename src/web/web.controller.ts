@@ -15,6 +15,7 @@ import { CurrentUser, Public, Roles } from '../auth/decorators.js';
 import { SessionTokens } from '../auth/session-tokens.js';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config/config.js';
 import { PrismaService } from '../database/database.module.js';
+import { ActivityService } from '../review/activity.service.js';
 import { ClassService } from '../review/class.service.js';
 import { EvidenceService } from '../review/evidence.service.js';
 import { RegradeService } from '../review/regrade.service.js';
@@ -78,6 +79,7 @@ export class WebController {
     @Inject(SessionTokens) private readonly sessions: SessionTokens,
     @Inject(PrismaService) private readonly db: PrismaService,
     @Inject(ClassService) private readonly classes: ClassService,
+    @Inject(ActivityService) private readonly activity: ActivityService,
     @Inject(EvidenceService) private readonly evidence: EvidenceService,
     @Inject(RegradeService) private readonly regrade: RegradeService,
     @Inject(SubmissionRepository) private readonly submissions: SubmissionRepository,
@@ -133,7 +135,8 @@ export class WebController {
     const view = await this.classes.matrix(id, filter);
     const whole = filter.flag || filter.status || filter.section || filter.q ? (await this.classes.matrix(id, { sort: 'name' })).rows : view.rows;
     const charts = overviewCharts(whole, view.spec?.exercises ?? [], view.spec?.maxScore ?? 100);
-    sendPage(response, matrixPage(view, filter, charts, user));
+    const activity = await this.activity.overview(id);
+    sendPage(response, matrixPage(view, filter, { ...charts, activity }, user));
   }
 
   @Get('staff/submissions/:id')

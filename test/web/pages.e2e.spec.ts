@@ -184,6 +184,14 @@ describe('web pages in a real browser', () => {
     await expect(page.locator('#reruns').textContent()).resolves.toMatch(/failed[\s\S]*no weights \(\.pth\) were handed in with this submission/);
     const [job] = await api.sql<{ data: { jobId: string } }>(`SELECT data FROM "AuditEvent" WHERE action = 'rerun.request' AND actor = $1`, [TA]);
     expect(job.data.jobId).toContain(submissions[AISHA]);
+    // The class page's re-run plots count it: one re-run (no device time: nothing ran), and the
+    // queue's history rebuilt from Bull's own job records shows it came and went.
+    await page.goto(`${base}/staff/assignments/class_06_2`);
+    await expect(page.locator('#rerun-queue-now').textContent()).resolves.toMatch(/0 waiting · 0 running[\s\S]*GPU time used by this assignment's re-runs: 0 min; CPU re-runs: 0 min; 1 re-runs/);
+    const history = JSON.parse((await page.locator('#chart-data').textContent())!).activity.rerunQueue.history as { waiting: number }[];
+    expect(history[0].waiting).toBe(1);
+    expect(history.at(-1)!.waiting).toBe(0);
+    await shot(page, 'matrix-after-rerun');
     await page.context().close();
   });
 
@@ -225,7 +233,7 @@ describe('web pages in a real browser', () => {
     await page.fill('input[name=idToken]', api.google.mintIdToken({ email: TA, audience: WEB_CLIENT_ID }));
     await page.click('#signin-form button[type=submit]');
     await page.waitForURL(`${base}${wanted}`);
-    await expect(page.locator('h1').textContent()).resolves.toContain('Student, Jane');
+    await expect(page.locator('main > h1').textContent()).resolves.toContain('Student, Jane');
     await context.close();
   });
 

@@ -5,6 +5,7 @@
  */
 import type { AuthenticatedUser } from '../../auth/auth.types.js';
 import { FLAG_NAMES } from '../../grading/grade.types.js';
+import type { ActivityOverview } from '../../review/activity.service.js';
 import type { MatrixView } from '../../review/class.service.js';
 import { STUDENT_STATUSES } from '../../review/logic/counted.js';
 import type { MatrixFilter, MatrixRow } from '../../review/logic/matrix.js';
@@ -15,6 +16,9 @@ export interface ChartData {
   scores: { labels: string[]; counts: number[] };
   passRate: { labels: string[]; values: number[] };
 }
+
+/** What the page draws: the score charts, and the time-based ones (ActivityService). */
+export type OverviewData = ChartData & { activity: ActivityOverview };
 
 /** Score distribution in ten bins of the maximum, and the share of graded students passing each exercise. */
 export function overviewCharts(rows: MatrixRow[], exercises: { number: number }[], maxScore: number): ChartData {
@@ -32,6 +36,8 @@ export function overviewCharts(rows: MatrixRow[], exercises: { number: number }[
   return { scores: { labels, counts }, passRate: { labels: exercises.map((e) => `Ex ${e.number}`), values } };
 }
 
+const total = (values: number[]) => Math.round(values.reduce((sum, v) => sum + v, 0) * 100) / 100;
+
 function option(value: string, label: string, selected: string | undefined): SafeHtml {
   return html`<option value="${value}"${value === (selected ?? '') ? html` selected` : null}>${label}</option>`;
 }
@@ -41,7 +47,8 @@ function cell(c: MatrixRow['exercises'][number]): SafeHtml {
   return html`<td class="cell st-${c.status}" title="Exercise ${c.number}: ${c.status}${c.overridden ? ' (overridden)' : ''}">${text}${c.overridden ? '*' : ''}</td>`;
 }
 
-export function matrixPage(view: MatrixView, filter: MatrixFilter, charts: ChartData, user: AuthenticatedUser): SafeHtml {
+export function matrixPage(view: MatrixView, filter: MatrixFilter, charts: OverviewData, user: AuthenticatedUser): SafeHtml {
+  const queue = charts.activity.rerunQueue;
   const exercises = view.spec?.exercises ?? view.rows[0]?.exercises.map((e) => ({ number: e.number, title: '', maxScore: 0 })) ?? [];
   const flags = [...new Set<string>([...FLAG_NAMES, ...view.rows.flatMap((r) => r.flags)])].sort();
   const c = view.counts;
@@ -59,6 +66,15 @@ export function matrixPage(view: MatrixView, filter: MatrixFilter, charts: Chart
 <div class="charts">
   <div class="card"><canvas id="chart-scores" aria-label="Score distribution"></canvas></div>
   <div class="card"><canvas id="chart-pass" aria-label="Pass rate per exercise"></canvas></div>
+  <div class="card"><canvas id="chart-flags" aria-label="Flags raised per day"></canvas></div>
+  <div class="card"><canvas id="chart-rerun-time" aria-label="Re-run device time per day"></canvas></div>
+  <div class="card"><canvas id="chart-rerun-queue" aria-label="Re-run queue length over time"></canvas></div>
+  <div class="card small" id="rerun-queue-now"><h2>Re-run queue now</h2>${
+    queue
+      ? html`<p><b>${queue.now.waiting}</b> waiting · <b>${queue.now.active}</b> running · <b>${queue.now.delayed}</b> waiting to retry · <b>${queue.now.failed}</b> failed (kept 30 days)</p>
+<p class="muted">GPU time used by this assignment's re-runs: <b id="gpu-minutes">${total(charts.activity.rerunTime.gpuMinutes)}</b> min; CPU re-runs: ${total(charts.activity.rerunTime.cpuMinutes)} min; ${total(charts.activity.rerunTime.runs)} re-runs.</p>`
+      : html`<p class="error-text">${charts.activity.rerunQueueError ?? 'the queue is unavailable'}</p>`
+  }</div>
 </div>
 ${jsonScript('chart-data', charts)}
 <form class="filters card" method="get" id="matrix-filter">
