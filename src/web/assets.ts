@@ -36,6 +36,8 @@ button.secondary { background:#fff; color:#0b5cad; }
 .charts .card { height:260px; }
 .counts span { margin-right:14px; }
 .nb-row { display:grid; grid-template-columns:minmax(0,3fr) minmax(0,2fr); gap:14px; margin-bottom:10px; }
+.nb-row.segment > div:first-child { border-left:4px solid #0b5cad; padding-left:8px; background:#eef5fc; border-radius:4px; }
+.segment-label { font-size:12px; font-weight:600; color:#0b5cad; padding:3px 0; }
 .nb-cell { background:#fff; border:1px solid var(--line); border-radius:4px; margin-bottom:6px; }
 .nb-cell .prompt { font:11px monospace; color:#6b7280; padding:2px 6px; border-bottom:1px solid #eef1f5; }
 pre { margin:0; padding:6px 8px; white-space:pre-wrap; word-break:break-word; font:12px/1.4 ui-monospace, Menlo, Consolas, monospace; }

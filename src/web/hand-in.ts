@@ -28,7 +28,8 @@ export async function loadHandIn(
       cells: document.cells.map(
         (cell): ViewCell => ({
           index: cell.index,
-          kind: cell.page ? `${cell.kind} · page ${cell.page}` : cell.kind,
+          kind: cell.kind,
+          page: cell.page,
           source: cell.source,
           executionCount: cell.executionCount,
           outputs: cell.outputs.map((o) => ({ kind: 'text' as const, stream: o.stream, text: o.text })),

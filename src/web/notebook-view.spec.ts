@@ -25,7 +25,7 @@ describe('readNotebookView', () => {
       ]),
       'a.ipynb',
     );
-    expect(cells[0]).toEqual({ index: 0, kind: 'markdown', source: '# Exercise 1\ntext', executionCount: null, outputs: [] });
+    expect(cells[0]).toEqual({ index: 0, kind: 'markdown', page: null, source: '# Exercise 1\ntext', executionCount: null, outputs: [] });
     expect(cells[1].executionCount).toBe(3);
     expect(cells[1].outputs).toEqual([
       { kind: 'text', stream: 'stdout', text: '1\n' },

@@ -40,6 +40,8 @@ export type ViewOutput =
 export interface ViewCell {
   index: number;
   kind: string;
+  /** PDF page (1-based) where the cell starts; null for a notebook. */
+  page: number | null;
   source: string;
   executionCount: number | null;
   outputs: ViewOutput[];
@@ -59,10 +61,11 @@ export function readNotebookView(bytes: Uint8Array, filename: string): ViewCell[
   if (!notebook.success) throw new Error(`${filename}: no "cells" list, cannot show the notebook`);
   return notebook.data.cells.map((value, index): ViewCell => {
     const cell = cellSchema.safeParse(value);
-    if (!cell.success) return { index, kind: 'unknown', source: '', executionCount: null, outputs: [{ kind: 'note', text: 'unreadable cell' }] };
+    if (!cell.success) return { index, kind: 'unknown', page: null, source: '', executionCount: null, outputs: [{ kind: 'note', text: 'unreadable cell' }] };
     return {
       index,
       kind: cell.data.cell_type,
+      page: null,
       source: cell.data.source,
       executionCount: cell.data.execution_count ?? null,
       outputs: (cell.data.outputs ?? []).flatMap(viewOutputs),

@@ -252,7 +252,15 @@ describe('web pages in a real browser', () => {
     const attempts = page.locator('#attempts tbody tr');
     await expect(attempts.count()).resolves.toBe(2);
     await expect(attempts.nth(1).textContent()).resolves.toContain('(this)');
+    // Each exercise's segment of the print is marked, with its pages, and the index links to it.
+    const index = await page.locator('#segment-index').textContent();
+    expect(index).toMatch(/Exercise segments: Ex 1 \(pp?\. \d+(–\d+)?\)/);
+    expect(index).toContain('Ex 10');
+    await expect(page.locator('#segment-ex-5 .segment-label').textContent()).resolves.toMatch(/^Exercise 5 \(pp?\. \d+/);
+    await expect(page.locator('#segment-ex-5 + *, #segment-ex-5').locator('#exercise-5').count()).resolves.toBe(1);
     await page.screenshot({ path: join(SCREENSHOTS, 'submission-pdf.png') });
+    await page.locator('#segment-ex-5').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'submission-pdf-exercise-5.png') });
     await page.context().close();
   });
 });

@@ -32,10 +32,12 @@ function output(o: ViewOutput): SafeHtml {
 }
 
 function notebookCell(cell: ViewCell): SafeHtml {
-  const prompt = cell.kind === 'code' ? `In [${cell.executionCount ?? ' '}]` : cell.kind;
+  const prompt = `${cell.kind === 'code' ? `In [${cell.executionCount ?? ' '}]` : cell.kind}${cell.page !== null ? ` · page ${cell.page}` : ''}`;
+  // A notebook's markdown is rendered; a PDF's text is what the print showed, kept as it is.
+  const markdown = cell.kind === 'markdown' && cell.page === null;
   return html`<div class="nb-cell" id="cell-${cell.index}">
 <div class="prompt">#${cell.index} · ${prompt}</div>
-${cell.source ? (cell.kind === 'markdown' ? html`<div class="md">${renderMarkdown(cell.source)}</div>` : html`<pre class="${cell.kind === 'code' ? 'code' : 'md'}">${cell.source}</pre>`) : null}
+${cell.source ? (markdown ? html`<div class="md">${renderMarkdown(cell.source)}</div>` : html`<pre class="${cell.kind === 'code' ? 'code' : 'md'}">${cell.source}</pre>`) : null}
 ${cell.outputs.map(output)}
 </div>`;
 }
@@ -73,6 +75,28 @@ function auditDetails(data: unknown): SafeHtml {
   return html`<code>${JSON.stringify(data)}</code>`;
 }
 
+/** " (p. 3)" or " (pp. 3–4)" for cells from a PDF; "" for a notebook. */
+function pageRange(cells: ViewCell[]): string {
+  const pages = cells.map((c) => c.page).filter((p): p is number => p !== null);
+  if (pages.length === 0) return '';
+  const first = Math.min(...pages);
+  const last = Math.max(...pages);
+  return first === last ? ` (p. ${first})` : ` (pp. ${first}–${last})`;
+}
+
+/** Where each exercise's cells are: the first group of each (anchor) and an index with page ranges. */
+function exerciseSegments(groups: { exercise: number | null; cells: ViewCell[] }[]) {
+  const firstGroup = new Map<number, number>();
+  const cellsOf = new Map<number, ViewCell[]>();
+  groups.forEach((g, i) => {
+    if (g.exercise === null) return;
+    if (!firstGroup.has(g.exercise)) firstGroup.set(g.exercise, i);
+    cellsOf.set(g.exercise, [...(cellsOf.get(g.exercise) ?? []), ...g.cells]);
+  });
+  const index = [...cellsOf.entries()].sort((a, b) => a[0] - b[0]).map(([exercise, cells]) => ({ exercise, pages: pageRange(cells) }));
+  return { firstGroup, index };
+}
+
 /** Consecutive cells grouped by the exercise they belong to (null: none). */
 function cellGroups(cells: ViewCell[], owner: Map<number, number>): { exercise: number | null; cells: ViewCell[] }[] {
   const groups: { exercise: number | null; cells: ViewCell[] }[] = [];
@@ -107,10 +131,14 @@ ${e.checks.map((c) => checkBlock(c, submission.id, user))}
 </div>`;
   };
 
+  const groups = 'cells' in handIn ? cellGroups(handIn.cells, owner) : [];
+  const segments = exerciseSegments(groups);
   const notebook =
     'cells' in handIn
-      ? cellGroups(handIn.cells, owner).map(
-          (g) => html`<div class="nb-row"><div>${g.cells.map(notebookCell)}</div><div>${g.exercise === null ? null : exercisePanel(g.exercise)}</div></div>`,
+      ? groups.map((g, i) =>
+          g.exercise === null
+            ? html`<div class="nb-row"><div>${g.cells.map(notebookCell)}</div><div></div></div>`
+            : html`<div class="nb-row segment"${segments.firstGroup.get(g.exercise) === i ? html` id="segment-ex-${g.exercise}"` : null}><div><div class="segment-label">Exercise ${g.exercise}${pageRange(g.cells)}</div>${g.cells.map(notebookCell)}</div><div>${exercisePanel(g.exercise)}</div></div>`,
         )
       : html`<p class="notice">${handIn.unavailable}</p>`;
   // Exercises without any cell (missing) still show their checks.
@@ -137,7 +165,8 @@ ${e.checks.map((c) => checkBlock(c, submission.id, user))}
 </div>
 ${grade && grade.preliminaries.length ? html`<div class="card"><h2>Identity and runtime</h2>${grade.preliminaries.map((c) => checkBlock(c, submission.id, user))}</div>` : null}
 ${rerunPanel(reruns)}
-<h2>Notebook as handed in</h2>
+<h2>${submission.kind === 'pdf' ? 'PDF as handed in (the text the reader found, cell by cell)' : 'Notebook as handed in'}</h2>
+${segments.index.length ? html`<p class="small" id="segment-index">Exercise segments: ${segments.index.map((s, i) => html`${i > 0 ? ' · ' : ''}<a href="#segment-ex-${s.exercise}">Ex ${s.exercise}${s.pages}</a>`)}</p>` : null}
 ${notebook}
 ${unplaced.length ? html`<h2>Exercises not found in the hand-in</h2>${unplaced.map((e) => exercisePanel(e.number))}` : null}
 <div class="card"><h2>Attempts</h2>
