@@ -130,7 +130,7 @@ async function benchClass(size: number): Promise<ClassBench> {
  * incomplete notebook first and a complete one later; every 7th has an override. Hand-ins are the
  * fixture notebooks (8 seeds) with each student's own Gmail, graded with the committed spec.
  */
-async function seed(h: ReviewApp, grader: SubmissionGrader, size: number): Promise<{ attempts: number; someSubmission: string }> {
+export async function seed(h: Pick<ReviewApp, 'dir' | 'prisma'>, grader: SubmissionGrader, size: number): Promise<{ attempts: number; someSubmission: string }> {
   const complete = SEEDS.map((seed) => notebookText(buildSubmission({ seed, imagesKb: 8, email: 'student@gmail.com' })));
   const incomplete = notebookText(buildSubmission({ seed: 123, imagesKb: 8, email: 'student@gmail.com', missingExercises: [8, 9, 10] }));
   const email = (i: number) => `student${String(i).padStart(3, '0')}@gmail.com`;
@@ -168,7 +168,7 @@ async function seed(h: ReviewApp, grader: SubmissionGrader, size: number): Promi
   return { attempts, someSubmission };
 }
 
-async function timed(url: string, headers: Record<string, string>): Promise<EndpointTiming> {
+export async function timed(url: string, headers: Record<string, string>): Promise<EndpointTiming> {
   const durations: number[] = [];
   let bytes = 0;
   for (let i = 0; i < ITERATIONS + 3; i++) {
