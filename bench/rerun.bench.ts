@@ -5,8 +5,9 @@
  * - batch-1 latency of PyTorch (runner benchmark task) and ONNX Runtime (onnxruntime-node), p50 and the
  *   speedup PyTorch / ORT with its conservative interval;
  * - wall time of the convert, logits and benchmark steps;
- * - orchestration overhead: what a step costs beyond the runner's own load + task time (process start,
- *   Python and torch imports, request/response, .npy exchange), next to the raw compute.
+ * - orchestration overhead: what a step costs beyond the runner's own load + task time, next to the
+ *   raw compute. The steps go to one runner process (`serve`, as the pipeline and workers send them):
+ *   the probe pays for starting Python and importing torch, the later steps only for the protocol.
  *
  * No side effects at import; `benchRerun()` does the work (about 3-4 minutes on 2 cores).
  */
@@ -17,7 +18,8 @@ import { withJobDir } from '../src/rerun/job-dir.js';
 import { nhwcToNchw } from '../src/rerun/layout.js';
 import { readNpyAs, writeNpy } from '../src/rerun/npy.js';
 import { benchmarkBatch1, closeOrtSession, openOrtSession, runLogits } from '../src/rerun/onnx/ort-session.js';
-import { runRunner, type RunnerClientOptions, type RunnerOutcome } from '../src/rerun/runner-client.js';
+import type { RunnerClientOptions, RunnerOutcome } from '../src/rerun/runner-client.js';
+import { RunnerSession } from '../src/rerun/runner-session.js';
 import type { RunnerRequest, RunnerTask } from '../src/rerun/runner-protocol.js';
 import {
   medianWithInterval,
@@ -110,6 +112,8 @@ export async function benchRerun(): Promise<RerunBenchResult> {
       device: 'cpu' as const,
     };
 
+    const session = new RunnerSession({ env: options.env });
+    const runRunner = <R extends RunnerRequest>(request: R, _options: RunnerClientOptions) => session.run(request, options.timeoutMs);
     return await withJobDir(async (dir) => {
       const probe = await runRunner({ task: 'probe', jobDir: dir, device: 'cpu' }, options);
       if (probe.kind !== 'ok') throw new Error(`probe failed: ${probe.message}`);
@@ -181,6 +185,7 @@ export async function benchRerun(): Promise<RerunBenchResult> {
         };
       } finally {
         await closeOrtSession(opened);
+        await session.close();
       }
     });
   } finally {

@@ -1,6 +1,5 @@
 import { access } from 'node:fs/promises';
 import type { GradingContext } from '../app/grading-context.js';
-import { loadSubmissionFile, parseSubmission } from '../ingest/submission.reader.js';
 import { withRerun } from '../rerun/merge.js';
 import { runRerun } from '../rerun/rerun.pipeline.js';
 import { RerunRepository } from '../rerun/rerun.repository.js';
@@ -18,11 +17,9 @@ export async function rerunCommand(context: GradingContext, path: string, args: 
   for (const [option, file] of [['--weights', args.weights], ['--onnx', args.onnx]] as const) {
     if (file) await access(file).catch(() => { throw new UsageError(`${option}: no such file: ${file}`); });
   }
-  const graded = await context.grader.gradeFile(path);
-  if (graded.status === 'rejected') return { kind: 'rejected', report: graded };
+  const { report: graded, document } = await context.grader.gradeFileWithDocument(path);
+  if (graded.status === 'rejected' || !document) return { kind: 'rejected', report: graded as RejectedReport };
   const { stored, ...report } = graded;
-  const loaded = await loadSubmissionFile(path, context.config.limits);
-  const document = await parseSubmission(loaded, context.config.limits);
   const spec = context.registry.byId(report.spec.id)!;
   const rerun = await runRerun({
     weightsPath: args.weights,

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { UnreadableSubmissionError } from '../ingest/document.js';
+import { type SubmissionDocument, UnreadableSubmissionError } from '../ingest/document.js';
 import { type LoadedSubmission, loadSubmissionFile, parseSubmission, type ReadLimits } from '../ingest/submission.reader.js';
 import type { SpecRegistry } from '../specs/spec.registry.js';
 import { FileStore } from '../submissions/file-store.js';
@@ -42,14 +42,24 @@ export class SubmissionGrader {
 
   /** The CLI's path: a file on disk, graded and stored. */
   async gradeFile(path: string): Promise<StoredFileReport> {
+    return (await this.gradeFileWithDocument(path)).report;
+  }
+
+  /** gradeFile, handing back the parsed hand-in too (null when it could not be read): `grade --rerun`
+   * measures the same Document it graded instead of reading the file twice. */
+  async gradeFileWithDocument(path: string): Promise<{ report: StoredFileReport; document: SubmissionDocument | null }> {
     let loaded;
     try {
       loaded = await loadSubmissionFile(path, this.limits);
     } catch (error) {
-      return { ...rejected(error, null), file: basename(path) };
+      return { report: { ...rejected(error, null), file: basename(path) }, document: null };
     }
     const storedPath = this.fileStore ? (await this.fileStore.put(loaded.bytes)).path : path;
-    const report = await this.evaluate(loaded);
+    const { report, document } = await this.evaluateWithDocument(loaded);
+    return { report: await this.store(loaded, storedPath, report), document };
+  }
+
+  private async store(loaded: LoadedSubmission, storedPath: string, report: FileReport): Promise<StoredFileReport> {
     if (!this.sink) return report;
     const stored = await this.sink.recordSubmission({
       sha256: FileStore.sha256(loaded.bytes),
@@ -71,16 +81,23 @@ export class SubmissionGrader {
    * so the job is retried and ends as `error`, instead of becoming a rejection charged to the student.
    */
   async evaluate(loaded: LoadedSubmission, options: { internalErrors?: 'reject' | 'throw' } = {}): Promise<FileReport> {
+    return (await this.evaluateWithDocument(loaded, options)).report;
+  }
+
+  private async evaluateWithDocument(
+    loaded: LoadedSubmission,
+    options: { internalErrors?: 'reject' | 'throw' } = {},
+  ): Promise<{ report: FileReport; document: SubmissionDocument | null }> {
     let document;
     try {
       document = await parseSubmission(loaded, this.limits);
     } catch (error) {
       if (options.internalErrors === 'throw' && !(error instanceof UnreadableSubmissionError)) throw error;
-      return { ...rejected(error, loaded.kind), file: loaded.filename };
+      return { report: { ...rejected(error, loaded.kind), file: loaded.filename }, document: null };
     }
     const recognition = this.registry.recognise(document);
     if (!recognition.spec) {
-      return { file: loaded.filename, kind: loaded.kind, status: 'rejected', error: recognition.reason };
+      return { report: { file: loaded.filename, kind: loaded.kind, status: 'rejected', error: recognition.reason }, document };
     }
     const { spec, hash } = recognition.spec;
     const result = gradeDocument(document, recognition.spec);
@@ -99,7 +116,7 @@ export class SubmissionGrader {
       exercises: result.exercises,
       flags: result.flags,
     };
-    return report;
+    return { report, document };
   }
 }
 
