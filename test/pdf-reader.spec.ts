@@ -53,7 +53,7 @@ function exerciseCell(document: SubmissionDocument, exercise: FilledExercise): C
 /** Characters of code that fit in the printed input box; longer lines are clipped by the printer. */
 const PRINTED_CODE_WIDTH = 75;
 
-function expectCodeAsPrinted(cell: Cell, exercise: FilledExercise): void {
+function expectCodeAsPrinted(cell: Cell, exercise: Pick<FilledExercise, 'code'>): void {
   const expected = exercise.code.split('\n');
   const printed = cell.source.split('\n');
   expect(printed).toHaveLength(expected.length);
@@ -125,11 +125,19 @@ describe('PDF reader on a printed lesson notebook', () => {
 
   it('keeps code text and indentation, including blank lines and cells cut by a page break', () => {
     for (const exercise of FILLED_EXERCISES) expectCodeAsPrinted(exerciseCell(document, exercise), exercise);
-    // Exercises 2 and 7 start on one page and end on the next in this print.
-    for (const exercise of [EXERCISE_2, EXERCISE_7]) {
-      const cell = exerciseCell(document, exercise);
-      const nextCell = document.cells[cell.index + 1];
-      expect(nextCell.page).toBeGreaterThan(cell.page!);
+    // Which cells a page break cuts depends on the browser's fonts and version, so the print is asked
+    // rather than assumed: each code cell that runs onto the next page reads as the lesson's own code
+    // (the document's code cells are the notebook's, in order: checked above).
+    const handedIn = filledLessonNotebook() as { cells: { cell_type: string; source: string | string[] }[] };
+    const notebookCode = handedIn.cells.filter((c) => c.cell_type === 'code').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
+    const code = document.cells.filter((c) => c.kind === 'code');
+    const cut = code.filter((cell) => (document.cells[cell.index + 1]?.page ?? cell.page!) > cell.page!);
+    expect(cut.length).toBeGreaterThan(0);
+    // A blank line that falls exactly on the break leaves no text on either page and cannot be seen,
+    // so these are compared without blank lines; every line of code must be there, in order.
+    const withoutBlanks = (text: string) => text.split('\n').filter((line) => line.trim() !== '').join('\n');
+    for (const cell of cut) {
+      expectCodeAsPrinted({ ...cell, source: withoutBlanks(cell.source) }, { code: withoutBlanks(notebookCode[code.indexOf(cell)]) });
     }
   });
 
