@@ -142,6 +142,10 @@ describe('web pages in a real browser', () => {
     expect(audit).toContain('override.create');
     expect(audit).toContain('Checked by hand');
     await expect(page.locator(`.check[data-check="${checkId}"] .struck`).textContent()).resolves.toBe(String(points));
+    // The Gradescope export is one link away, and carries the score with the override applied.
+    const gradescope = await page.context().request.get(`${base}${await page.locator('#export-gradescope').getAttribute('href')}`);
+    expect(gradescope.status()).toBe(200);
+    expect((await gradescope.json()).score).toBe(before + max - points);
     await shot(page, 'submission-instructor');
     // The full page is tens of thousands of pixels: also the head and the overridden exercise.
     await page.evaluate('window.scrollTo(0, 0)');

@@ -158,7 +158,7 @@ ${e.checks.map((c) => checkBlock(c, submission.id, user))}
     grade
       ? html`<div style="font-size:18px;margin-top:6px">Total <b id="total">${grade.score}</b> / ${grade.maxScore}${grade.score !== grade.originalScore ? html` <span class="muted small" id="original-total">(grader: ${grade.originalScore})</span>` : null}</div>
   <div>${grade.flags.map((f) => html`<span class="badge" title="${f.detail}">${f.name}${f.exercise ? ` (ex ${f.exercise})` : ''}</span>`)}</div>
-  <div class="small muted">spec ${grade.spec.id} ${grade.spec.version} · grader ${grade.graderVersion} · graded ${grade.gradedAt}</div>`
+  <div class="small muted">spec ${grade.spec.id} ${grade.spec.version} · grader ${grade.graderVersion} · graded ${grade.gradedAt} · <a id="export-gradescope" href="/api/submissions/${submission.id}/results.json">Gradescope results.json</a></div>`
       : html`<div class="muted">Not graded.</div>`
   }
   ${grade && failing > 0 ? html`<div style="margin-top:8px"><button type="button" data-rerun="${submission.id}">Re-run failed checks (${failing})</button> <span id="rerun-status" class="status-line" role="status" aria-live="polite"></span></div>` : null}
