@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNpy } from '../src/rerun/npy.js';
 import type { RunnerRequest } from '../src/rerun/runner-protocol.js';
+import type { PrismaClient } from '../src/generated/prisma/client.js';
+import { RerunJobHandler } from '../src/rerun/rerun-job.handler.js';
 import { RunnerSession } from '../src/rerun/runner-session.js';
+import type { SpecRegistry } from '../src/specs/spec.registry.js';
 import { makeFixtures, type FixtureManifest } from './support/runner-fixtures.js';
 
 const SIZE = 64;
@@ -108,4 +111,27 @@ describe('RunnerSession', () => {
     expect(performance.now() - started).toBeLessThan(5_000); // it left at EOF, no kill needed
     await session.close(); // twice is harmless
   }, 60_000);
+});
+
+describe('RerunJobHandler.warmUp (a rerun worker starting)', () => {
+  // Warming up touches neither the database nor the specs: only the runner.
+  const handlerWith = (runnerSession: RunnerSession) =>
+    new RerunJobHandler({} as PrismaClient, {} as SpecRegistry, { maxBytes: 1, pdfTimeoutMs: 1, maxPdfPages: 1 }, { device: 'cpu', benchmark: false, runnerSession });
+
+  it('starts the runner before any job, so the first re-run starts no process', async () => {
+    const session = new RunnerSession({ env });
+    const handler = handlerWith(session);
+    const warm = await handler.warmUp();
+    expect(warm).toMatchObject({ ok: true, detail: expect.stringMatching(/^cpu /) });
+    expect(session.processesStarted).toBe(1);
+    expect((await session.run({ task: 'probe', jobDir: dir, device: 'cpu' }, 60_000)).kind).toBe('ok');
+    expect(session.processesStarted).toBe(1);
+    await handler.close();
+  }, 60_000);
+
+  it('reports a runner that cannot start instead of throwing, and closes cleanly', async () => {
+    const handler = handlerWith(new RunnerSession({ command: ['/nonexistent/python3', 'runner.py'] }));
+    await expect(handler.warmUp()).resolves.toMatchObject({ ok: false, detail: expect.stringMatching(/^spawn_failed: .*ENOENT/) });
+    await handler.close();
+  });
 });

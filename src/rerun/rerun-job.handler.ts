@@ -42,12 +42,35 @@ export class RerunJobHandler {
     this.runner = options.runnerSession ?? new RunnerSession(runnerSessionOptions(options));
   }
 
+  /** A warm-up in flight: jobs wait for it (the runner takes one request at a time). */
+  private warming: Promise<void> = Promise.resolve();
+
+  /**
+   * Starts the runner before the first job arrives (worker start): Python, torch and CUDA initialise
+   * while the queue is idle, so no submission's re-run pays for it. A failed warm-up only costs the
+   * first job the start it would have paid anyway; it is reported, never thrown.
+   */
+  warmUp(): Promise<{ ok: boolean; seconds: number; detail: string }> {
+    const done = this.runner.run({ task: 'probe', device: this.options.device }, 120_000).then(
+      (outcome) => ({
+        ok: outcome.kind === 'ok',
+        seconds: outcome.wallSeconds,
+        detail: outcome.kind === 'ok' ? `${outcome.response.environment.device} ${outcome.response.environment.deviceName}` : `${outcome.code}: ${outcome.message}`,
+      }),
+      (error: Error) => ({ ok: false, seconds: 0, detail: error.message }),
+    );
+    this.warming = done.then(() => undefined);
+    return done;
+  }
+
   /** Ends the warm runner (worker shutdown). */
-  close(): Promise<void> {
-    return this.runner.close();
+  async close(): Promise<void> {
+    await this.warming;
+    await this.runner.close();
   }
 
   async handle(jobId: string, data: RerunJobData): Promise<RerunJobResult> {
+    await this.warming;
     const done = await this.reruns.byJob(jobId);
     if (done) return { outcome: 'already-recorded', rerunId: done };
     const submission = await this.prisma.submission.findUnique({

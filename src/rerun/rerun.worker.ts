@@ -36,6 +36,11 @@ export class RerunWorker {
       this.logger.error(`rerun queue processing stopped: ${error.message}`);
     });
     this.logger.log(`processing queue '${RERUN_QUEUE}' (concurrency ${RERUN_CONCURRENCY})`);
+    void this.handler.warmUp().then((warm) =>
+      warm.ok
+        ? this.logger.log(`runner warm in ${warm.seconds.toFixed(1)} s (${warm.detail})`)
+        : this.logger.warn(`runner warm-up failed (${warm.detail}); the first re-run will start it`),
+    );
   }
 
   async stop(): Promise<void> {
