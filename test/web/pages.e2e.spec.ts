@@ -1,16 +1,20 @@
+/** @jest-environment ./test/support/ort-jest-environment.mjs */
 /**
  * The browser pages end to end: Debian's chromium (driven by playwright-core) against the real api
  * listening on 127.0.0.1, with its worker in-process, a fresh Postgres database, Redis and the fake
  * Google. Hand-ins are fixture notebooks uploaded through the API and graded for real.
  * Screenshots of the main pages land in test/.cache/screenshots/ for a reviewer to look at.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { buildSubmission, FIXTURE_VARIANTS, notebookText } from '../fixtures/submissions.js';
 import { type ApiHarness, startApi, WEB_CLIENT_ID } from '../support/api-harness.js';
 import { printNotebookToPdf } from '../support/print-pdf.js';
+import { makeFixtures, type FixtureManifest } from '../support/runner-fixtures.js';
+import { writeSmallModelSpec } from '../support/small-model-spec.js';
 
 const INSTRUCTOR = 'prof.lee@utsa.edu';
 const TA = 'sam.ta@utsa.edu';
@@ -23,10 +27,28 @@ describe('web pages in a real browser', () => {
   let api: ApiHarness;
   let browser: Browser;
   let base: string;
+  let specs: string;
+  let models: FixtureManifest;
   const submissions: Record<string, string> = {};
 
   beforeAll(async () => {
-    api = await startApi({ label: 'web', worker: true, env: { INITIAL_INSTRUCTORS: INSTRUCTOR, WORKER_QUEUES: 'grade,rerun', MAX_UPLOAD_BYTES: String(12_000_000) } });
+    // The spec's re-run names a small model (resnet18, 64 px) so a real re-run fits in the test.
+    specs = await mkdtemp(join(tmpdir(), 'web-specs-'));
+    await writeSmallModelSpec(specs);
+    models = await makeFixtures({ backbone: 'resnet18', size: 64, out: specs, variants: ['onnx'] });
+    api = await startApi({
+      label: 'web',
+      worker: true,
+      env: {
+        INITIAL_INSTRUCTORS: INSTRUCTOR,
+        WORKER_QUEUES: 'grade,rerun',
+        MAX_UPLOAD_BYTES: String(12_000_000),
+        MAX_MODEL_BYTES: String(200 * 1024 * 1024),
+        GRADING_SPECS_DIR: specs,
+        RERUN_DEVICE: 'cpu',
+        RUNNER_THREADS: '2',
+      },
+    });
     await api.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
     const instructor = await api.sessionFor(INSTRUCTOR, 'instructor');
@@ -64,6 +86,7 @@ describe('web pages in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await api?.close();
+    if (specs) await rm(specs, { recursive: true, force: true });
   });
 
   /** A fresh browser session signed in through the sign-in page with a token from the fake Google. */
@@ -198,6 +221,42 @@ describe('web pages in a real browser', () => {
     await shot(page, 'matrix-after-rerun');
     await page.context().close();
   });
+
+  it('TA: a re-run on the student\'s own model shows its latency with intervals and the measured confusion matrices', async () => {
+    const jane = await api.sessionFor(JANE, 'student');
+    const stored = await api.http.post(`/api/submissions/${submissions[JANE]}/model`).set('Authorization', `Bearer ${jane}`)
+      .attach('weights', await readFile(models.files.honest), 'ResNet101_model_512.pth')
+      .attach('onnx', await readFile(models.files.onnx), 'ResNet101_model_512.onnx');
+    expect(stored.status).toBe(201);
+    const page = await signIn(TA);
+    await page.goto(`${base}/staff/submissions/${submissions[JANE]}`);
+    // Jane's grade has nothing failed: the TA re-runs the whole submission through the API.
+    const ta = await api.sessionFor(TA, 'ta');
+    const requested = await api.http.post(`/api/submissions/${submissions[JANE]}/rerun`).set('Authorization', `Bearer ${ta}`).send({ checkIds: ['ex5.max_difference'] });
+    expect(requested.status).toBe(202);
+    await page.reload();
+    for (let i = 0; i < 240 && (await page.locator('#reruns .rerun').count()) === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await page.reload();
+    }
+    const panel = page.locator('#reruns .rerun').first();
+    await expect(panel.textContent()).resolves.toMatch(/succeeded[\s\S]*CPUExecutionProvider/);
+    // Chart.js drew the latency: both engines, with the median's interval as its own dataset.
+    await until(page, "document.querySelector('#reruns canvas[data-latency-chart]') && window.Chart.getChart(document.querySelector('#reruns canvas[data-latency-chart]'))", 'the latency chart', 10_000);
+    const chart = (await page.evaluate(
+      "(() => { const c = window.Chart.getChart(document.querySelector('#reruns canvas[data-latency-chart]')); return { labels: c.data.labels, sets: c.data.datasets.map((d) => d.label) }; })()",
+    )) as { labels: string[]; sets: string[] };
+    expect(chart.labels).toEqual([expect.stringMatching(/^PyTorch \(CPU, .*\), \d+ runs$/), expect.stringMatching(/^ONNX Runtime \(CPU EP\), \d+ runs$/)]);
+    expect(chart.sets).toEqual(['p50', '95% interval of the median', 'p95', 'p99']);
+    // PyTorch's matrix and one per ONNX model (ours and the student's), drawn from the predictions.
+    await expect(panel.locator('table.confusion caption').allTextContents()).resolves.toEqual([
+      'PyTorch', 'ONNX Runtime, our export', "ONNX Runtime, the student's ONNX",
+    ]);
+    const cells = (await panel.locator('table.confusion').first().locator('tbody td').allTextContents()).map(Number);
+    expect(cells.reduce((sum, n) => sum + n, 0)).toBe(100); // the spec's 100 seeded samples
+    await panel.screenshot({ path: join(SCREENSHOTS, 'submission-rerun-measured.png') });
+    await page.context().close();
+  }, 180_000);
 
   it('student: sees only their own attempts and hints, and is refused staff pages', async () => {
     const page = await signIn(MARCUS);
