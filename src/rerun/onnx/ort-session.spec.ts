@@ -8,6 +8,7 @@ import {
   benchmarkBatch1,
   closeOrtSession,
   countNodesPerProvider,
+  cudaProviderKnownMissing,
   openOrtSession,
   planBatches,
   profileNodePlacement,
@@ -78,6 +79,18 @@ describe('ORT sessions on real tiny models', () => {
     const cpu = await openOrtSession(join(dir, 'dynamic.onnx'), { provider: 'cpu' });
     expect(cpu).toMatchObject({ executionProvider: 'cpu', fallbackReason: null, inputName: 'input', outputName: 'output' });
     await closeOrtSession(cpu);
+  });
+
+  it('does not ask again for a CUDA provider whose library is missing, and keeps giving the reason', async () => {
+    const first = await openOrtSession(join(dir, 'dynamic.onnx'), { provider: 'auto' });
+    await closeOrtSession(first);
+    if (first.executionProvider === 'cuda') return; // a machine with ORT's CUDA build: nothing to remember
+    const missing = cudaProviderKnownMissing();
+    // This machine's onnxruntime-node is the CPU build: its CUDA library is not there at all.
+    expect(missing).toMatch(/^CUDA execution provider unavailable: .*Failed to load shared library/);
+    const again = await openOrtSession(join(dir, 'dynamic.onnx'), { provider: 'auto' });
+    expect(again).toMatchObject({ executionProvider: 'cpu', fallbackReason: missing });
+    await closeOrtSession(again);
   });
 
   it('computes logits in batches (dynamic) and one by one (static batch 1)', async () => {

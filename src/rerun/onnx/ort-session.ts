@@ -72,18 +72,34 @@ async function createOn(
   });
 }
 
+/**
+ * Why the CUDA provider's library could not be loaded, once that happened in this process: it will not
+ * appear later, and every new attempt only prints ORT's error again (twice per re-run, as seen on the
+ * H100 machine whose onnxruntime-node had no CUDA build). Other CUDA failures (e.g. out of memory while
+ * creating a session) are tried again next time.
+ */
+let cudaLibraryMissing: string | null = null;
+
+export function cudaProviderKnownMissing(): string | null {
+  return cudaLibraryMissing;
+}
+
 /** Opens a session; CUDA first when asked for ('cuda' or 'auto'), CPU when CUDA cannot be registered. */
 export async function openOrtSession(modelPath: string, options: OpenSessionOptions): Promise<OpenedSession> {
   const started = performance.now();
   let session: ort.InferenceSession | null = null;
   let executionProvider: ExecutionProvider = 'cpu';
   let fallbackReason: string | null = null;
-  if (options.provider !== 'cpu') {
+  if (options.provider !== 'cpu' && cudaLibraryMissing !== null) {
+    fallbackReason = cudaLibraryMissing;
+  } else if (options.provider !== 'cpu') {
     try {
       session = await createOn(modelPath, 'cuda', options);
       executionProvider = 'cuda';
     } catch (error) {
-      fallbackReason = `CUDA execution provider unavailable: ${(error as Error).message.split('\n')[0]}`;
+      const message = (error as Error).message;
+      fallbackReason = `CUDA execution provider unavailable: ${message.split('\n')[0]}`;
+      if (/failed to load shared library|cannot open shared object/i.test(message)) cudaLibraryMissing = fallbackReason;
     }
   }
   session ??= await createOn(modelPath, 'cpu', options);
