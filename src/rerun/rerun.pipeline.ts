@@ -17,8 +17,8 @@ import { benchmarkBatch1, closeOrtSession, openOrtSession, type OpenedSession, r
 import type { RunnerOutcome } from './runner-client.js';
 import type { RunnerRequest, RunnerTask } from './runner-protocol.js';
 import { RunnerSession, type RunnerSessionOptions } from './runner-session.js';
-import type { RerunEnvironment, RerunReport, RerunStep, RerunStepName } from './rerun.types.js';
-import { writeSeededData } from './seeded-data.js';
+import { type RerunEnvironment, type RerunReport, type RerunStep, type RerunStepName, RERUN_STEPS } from './rerun.types.js';
+import { type SeededData, writeSeededData } from './seeded-data.js';
 import { accuracy, argmaxRows, confusionMatrix, matricesEqual, medianWithInterval, parityStats, ratioOfMedians, summarizeLatencies } from './stats.js';
 import { readStudentClaims, readStudentSeed } from './student-claims.js';
 
@@ -112,6 +112,21 @@ class RerunRun {
   }
 
   async execute(dir: string): Promise<RerunReport> {
+    const seed = readStudentSeed(this.input.document, this.input.spec.spec, this.rerun);
+    this.samples.seed = seed;
+    // The seeded data (4-6 s of draws for 100 samples at 512 px) is generated while the runner
+    // converts; it is stopped when the re-run ends early, and always finished before the folder goes.
+    const stopData = new AbortController();
+    const data = seed === null ? Promise.resolve(null) : this.seededData(dir, seed, stopData.signal);
+    try {
+      return await this.measure(dir, seed, data, stopData);
+    } finally {
+      stopData.abort();
+      await data;
+    }
+  }
+
+  private async measure(dir: string, seed: number | null, dataRun: Promise<SeededData | null>, stopData: AbortController): Promise<RerunReport> {
     const { rerun } = this;
     const ourOnnx = join(dir, 'ours.onnx');
     const converted = await this.runner('convert', rerun.timeouts.convertSeconds, {
@@ -127,22 +142,15 @@ class RerunRun {
     }
     const studentGraph = await this.studentOnnx();
 
-    const seed = readStudentSeed(this.input.document, this.input.spec.spec, rerun);
-    this.samples.seed = seed;
     if (!converted || seed === null) {
+      stopData.abort(); // nothing will read it
       if (seed === null) this.skip('data', 'no seed in the hand-in: the seeded data cannot be regenerated');
       this.skip('pytorch_logits', 'needs the converted model and the seeded data');
       this.skip('ort_logits', 'needs the converted model and the seeded data');
       this.skip('benchmark', 'needs the converted model');
       return this.finish();
     }
-    const data = await this.timed('data', async () => {
-      const written = await writeSeededData(join(dir, 'inputs.npy'), {
-        seed, size: rerun.inputSize, total: rerun.data.samples, used: this.input.options.samples ?? rerun.data.samples, classes: rerun.classes,
-      });
-      this.samples.used = written.used;
-      return { value: written, detail: `seed ${seed}: ${written.used} of ${rerun.data.samples} samples of ${rerun.inputSize}×${rerun.inputSize}×3` };
-    });
+    const data = await dataRun;
     if (!data) return this.finish();
 
     const torchOut = join(dir, 'torch_logits.npy');
@@ -332,6 +340,25 @@ class RerunRun {
     return null;
   }
 
+  /** The `data` step; never rejects. Stopped on purpose, it records nothing (the re-run ended early). */
+  private async seededData(dir: string, seed: number, signal: AbortSignal): Promise<SeededData | null> {
+    const { rerun } = this;
+    const started = performance.now();
+    try {
+      const written = await writeSeededData(join(dir, 'inputs.npy'), {
+        seed, size: rerun.inputSize, total: rerun.data.samples, used: this.input.options.samples ?? rerun.data.samples, classes: rerun.classes,
+      }, signal);
+      this.samples.used = written.used;
+      this.steps.push({ name: 'data', status: 'ok', seconds: round((performance.now() - started) / 1000), detail: `seed ${seed}: ${written.used} of ${rerun.data.samples} samples of ${rerun.inputSize}×${rerun.inputSize}×3` });
+      return written;
+    } catch (error) {
+      if (signal.aborted) return null;
+      this.steps.push({ name: 'data', status: 'error', seconds: round((performance.now() - started) / 1000), detail: (error as Error).message });
+      this.status = 'error';
+      return null;
+    }
+  }
+
   private async timed<T>(name: RerunStepName, work: () => Promise<{ value: T; detail: string }>): Promise<T | null> {
     const started = performance.now();
     try {
@@ -373,7 +400,8 @@ class RerunRun {
       finishedAt: new Date().toISOString(),
       environment: this.environment,
       samples: this.samples,
-      steps: this.steps,
+      // in the order a person reads them, whatever finished first
+      steps: [...this.steps].sort((a, b) => RERUN_STEPS.indexOf(a.name) - RERUN_STEPS.indexOf(b.name)),
       checks: this.checks,
       flags: this.flags,
       metrics: this.metrics,

@@ -1,6 +1,8 @@
 import type { CheckResult, Flag } from '../grading/grade.types.js';
 
-export type RerunStepName = 'convert' | 'student_onnx' | 'data' | 'pytorch_logits' | 'ort_logits' | 'benchmark';
+/** The steps in the order a report lists them (data is generated while the runner converts). */
+export const RERUN_STEPS = ['convert', 'student_onnx', 'data', 'pytorch_logits', 'ort_logits', 'benchmark'] as const;
+export type RerunStepName = (typeof RERUN_STEPS)[number];
 
 export interface RerunStep {
   name: RerunStepName;

@@ -16,12 +16,15 @@ export interface SeededData {
 /**
  * The lesson's Exercise 7 data, regenerated from the student's seed with the numpy-compatible
  * generator: `randn(total, size, size, 3).astype(float32)`, then `randint(0, classes, total)`.
- * Written sample by sample (a 512 px sample is 3 MB; 100 of them would be 315 MB in memory). When
+ * Written sample by sample (a 512 px sample is 3 MB; 100 of them would be 315 MB in memory), each
+ * write giving the event loop back, so a runner step can proceed meanwhile. When
  * fewer than `total` samples are used (CPU re-runs), the rest are skipped so the labels stay right.
  */
 export async function writeSeededData(
   path: string,
   spec: { seed: number; size: number; total: number; used: number; classes: number },
+  /** Stops between samples (the re-run no longer needs the data): the promise rejects with the reason. */
+  signal?: AbortSignal,
 ): Promise<SeededData> {
   const { seed, size, total, classes } = spec;
   const used = Math.min(spec.used, total);
@@ -32,6 +35,7 @@ export async function writeSeededData(
   try {
     await file.write(encodeNpyHeader('float32', [used, 3, size, size]));
     for (let sample = 0; sample < used; sample++) {
+      signal?.throwIfAborted();
       // astype(np.float32) happens before the transpose in the lesson, so round first.
       const nchw = nhwcToNchw(Float32Array.from(random.randn(perSample)), 1, size, size, 3);
       if (sample === 0) firstImage = nchw;
