@@ -15,7 +15,7 @@ import { chromium } from 'playwright-core';
 import { PrismaService } from '../src/database/database.module.js';
 import { SubmissionGrader } from '../src/grading/submission-grader.js';
 import { startApi } from '../test/support/api-harness.js';
-import { seed, timed, type EndpointTiming } from './review.bench.js';
+import { seed, summarizeTimings, timed, type EndpointTiming } from './review.bench.js';
 
 const LOADS = 15;
 
@@ -61,9 +61,8 @@ export async function benchPages(students = 300): Promise<PagesBenchResult> {
         if (i >= 2) durations.push(performance.now() - started); // the first loads warm caches
         rows = await page.locator('#matrix tbody tr').count();
       }
-      durations.sort((a, b) => a - b);
-      const at = (p: number) => round(durations[Math.min(durations.length - 1, Math.floor((p / 100) * durations.length))]);
-      return { p50Ms: at(50), p95Ms: at(95), rows };
+      const { p50Ms, p95Ms } = summarizeTimings(durations);
+      return { p50Ms, p95Ms, rows };
     };
     const unfiltered = await load(`${base}${path}`);
     const filtered = await load(`${base}${path}?flag=seed_is_42&sort=score&order=desc`);
@@ -76,4 +75,3 @@ export async function benchPages(students = 300): Promise<PagesBenchResult> {
   }
 }
 
-const round = (value: number) => Math.round(value * 10) / 10;

@@ -113,16 +113,13 @@ export async function benchRerun(): Promise<RerunBenchResult> {
     };
 
     const session = new RunnerSession({ env: options.env });
-    const runRunner = <R extends RunnerRequest>(request: R, _options: RunnerClientOptions) => session.run(request, options.timeoutMs);
+    const step = <R extends RunnerRequest>(request: R) => session.run(request, options.timeoutMs);
     return await withJobDir(async (dir) => {
-      const probe = await runRunner({ task: 'probe', jobDir: dir, device: 'cpu' }, options);
+      const probe = await step({ task: 'probe', jobDir: dir, device: 'cpu' });
       if (probe.kind !== 'ok') throw new Error(`probe failed: ${probe.message}`);
 
       const onnxPath = join(dir, 'ours.onnx');
-      const convert = await runRunner(
-        { task: 'convert', jobDir: dir, ...common, convert: { opset: 18, dynamicBatch: true, output: onnxPath } },
-        options,
-      );
+      const convert = await step({ task: 'convert', jobDir: dir, ...common, convert: { opset: 18, dynamicBatch: true, output: onnxPath } });
 
       const random = new LegacyRandomState(7);
       const images = nhwcToNchw(random.randn(IMAGES * SIZE * SIZE * 3), IMAGES, SIZE, SIZE, 3);
@@ -137,12 +134,12 @@ export async function benchRerun(): Promise<RerunBenchResult> {
         ...common,
         logits: { input, output, batchSize: IMAGES },
       };
-      const logits = await runRunner(logitsRequest, options);
+      const logits = await step(logitsRequest);
       const readStarted = performance.now();
       const torchLogits = (await readNpyAs(output, 'float32', 2)).data;
       npySeconds += (performance.now() - readStarted) / 1000;
 
-      const benchmark = await runRunner({ task: 'benchmark', jobDir: dir, ...common, benchmark: MEASURE }, options);
+      const benchmark = await step({ task: 'benchmark', jobDir: dir, ...common, benchmark: MEASURE });
       if (benchmark.kind !== 'ok') throw new Error(`benchmark failed: ${benchmark.message}`);
       const torchSummary = summarizeLatencies(benchmark.response.result.samplesMs);
 
@@ -185,9 +182,8 @@ export async function benchRerun(): Promise<RerunBenchResult> {
         };
       } finally {
         await closeOrtSession(opened);
-        await session.close();
       }
-    });
+    }).finally(() => session.close());
   } finally {
     await rm(fixtureDir, { recursive: true, force: true });
   }

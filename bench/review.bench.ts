@@ -179,9 +179,14 @@ export async function timed(url: string, headers: Record<string, string>): Promi
     if (i >= 3) durations.push(performance.now() - started); // the first calls warm the JIT and the pool
     bytes = body.byteLength;
   }
-  durations.sort((a, b) => a - b);
-  const at = (p: number) => round(durations[Math.min(durations.length - 1, Math.floor((p / 100) * durations.length))]);
-  return { p50Ms: at(50), p95Ms: at(95), maxMs: round(durations.at(-1)!), bytes };
+  return { ...summarizeTimings(durations), bytes };
+}
+
+/** p50, p95 (nearest rank) and the slowest of repeated timings, in ms. */
+export function summarizeTimings(durations: readonly number[]): { p50Ms: number; p95Ms: number; maxMs: number } {
+  const sorted = [...durations].sort((a, b) => a - b);
+  const at = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
+  return { p50Ms: at(50), p95Ms: at(95), maxMs: round(sorted.at(-1)!) };
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;

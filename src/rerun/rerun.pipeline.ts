@@ -341,31 +341,26 @@ class RerunRun {
   }
 
   /** The `data` step; never rejects. Stopped on purpose, it records nothing (the re-run ended early). */
-  private async seededData(dir: string, seed: number, signal: AbortSignal): Promise<SeededData | null> {
+  private seededData(dir: string, seed: number, signal: AbortSignal): Promise<SeededData | null> {
     const { rerun } = this;
-    const started = performance.now();
-    try {
+    return this.timed('data', async () => {
       const written = await writeSeededData(join(dir, 'inputs.npy'), {
         seed, size: rerun.inputSize, total: rerun.data.samples, used: this.input.options.samples ?? rerun.data.samples, classes: rerun.classes,
       }, signal);
       this.samples.used = written.used;
-      this.steps.push({ name: 'data', status: 'ok', seconds: round((performance.now() - started) / 1000), detail: `seed ${seed}: ${written.used} of ${rerun.data.samples} samples of ${rerun.inputSize}×${rerun.inputSize}×3` });
-      return written;
-    } catch (error) {
-      if (signal.aborted) return null;
-      this.steps.push({ name: 'data', status: 'error', seconds: round((performance.now() - started) / 1000), detail: (error as Error).message });
-      this.status = 'error';
-      return null;
-    }
+      return { value: written, detail: `seed ${seed}: ${written.used} of ${rerun.data.samples} samples of ${rerun.inputSize}×${rerun.inputSize}×3` };
+    }, signal);
   }
 
-  private async timed<T>(name: RerunStepName, work: () => Promise<{ value: T; detail: string }>): Promise<T | null> {
+  /** A step run here in Node; records its outcome. A step stopped through `signal` records nothing. */
+  private async timed<T>(name: RerunStepName, work: () => Promise<{ value: T; detail: string }>, signal?: AbortSignal): Promise<T | null> {
     const started = performance.now();
     try {
       const { value, detail } = await work();
       this.steps.push({ name, status: 'ok', seconds: round((performance.now() - started) / 1000), detail });
       return value;
     } catch (error) {
+      if (signal?.aborted) return null;
       this.steps.push({ name, status: 'error', seconds: round((performance.now() - started) / 1000), detail: (error as Error).message });
       this.status = 'error';
       return null;

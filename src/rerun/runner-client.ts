@@ -150,6 +150,16 @@ async function isExecutable(path: string): Promise<boolean> {
   }
 }
 
+/** SIGKILL to a detached runner's whole process group (it and anything it started); gone already is fine. */
+export function killProcessGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
 /** A bounded tail of a stream: keeps the last `limit` bytes. */
 export class Tail {
   private chunks: Buffer[] = [];
@@ -246,17 +256,9 @@ function spawnAndCollect(
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const killGroup = (): void => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    };
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup();
+      killProcessGroup(child.pid);
     }, settings.timeoutMs);
 
     child.on('error', (error) => {

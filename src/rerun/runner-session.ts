@@ -15,6 +15,7 @@ import {
   assertValidRequest,
   classifyRun,
   type CompletedRun,
+  killProcessGroup,
   type RunnerClientOptions,
   runnerArgv,
   type RunnerOutcome,
@@ -24,11 +25,8 @@ import {
 
 export type RunnerSessionOptions = Omit<RunnerClientOptions, 'timeoutMs'>;
 
-interface Pending {
-  readonly timeoutMs: number;
-  readonly started: number;
-  readonly finish: (run: Omit<CompletedRun, 'memoryLimited' | 'timeoutMs' | 'wallSeconds' | 'stderrTail'>) => void;
-}
+/** How the process answered (or did not) one request; run() adds the times and the stderr tail. */
+type ProcessAnswer = Omit<CompletedRun, 'memoryLimited' | 'timeoutMs' | 'wallSeconds' | 'stderrTail'>;
 
 interface Serving {
   readonly child: ChildProcessWithoutNullStreams;
@@ -41,7 +39,8 @@ interface Serving {
 
 export class RunnerSession {
   private serving: Serving | null = null;
-  private pending: Pending | null = null;
+  /** Settles the request in flight with the process's answer. */
+  private pending: ((answer: ProcessAnswer) => void) | null = null;
   /** Set for the whole of run(), start included: requests go one at a time. */
   private busy = false;
   private stderr: Tail;
@@ -70,19 +69,18 @@ export class RunnerSession {
     const serving = this.serving ?? (await this.start());
     this.stderr = new Tail(this.options.stderrTailBytes ?? 16 * 1024);
     const started = performance.now();
-    const run = await new Promise<Omit<CompletedRun, 'memoryLimited' | 'timeoutMs' | 'wallSeconds' | 'stderrTail'>>((resolve) => {
+    const run = await new Promise<ProcessAnswer>((resolve) => {
       const timer = setTimeout(() => {
         this.stop(serving);
         settle({ exitCode: null, signal: null, timedOut: true, spawnError: null, stdout: '', stdoutOverflow: false });
       }, timeoutMs);
-      const settle: Pending['finish'] = (result) => {
-        if (this.pending !== pending) return;
+      const settle = (answer: ProcessAnswer): void => {
+        if (this.pending !== settle) return;
         clearTimeout(timer);
         this.pending = null;
-        resolve(result);
+        resolve(answer);
       };
-      const pending: Pending = { timeoutMs, started, finish: settle };
-      this.pending = pending;
+      this.pending = settle;
       if (serving.exited) {
         // the process could not be started, or died between requests
         settle({ exitCode: serving.child.exitCode, signal: null, timedOut: false, spawnError: serving.spawnError, stdout: '', stdoutOverflow: false });
@@ -140,10 +138,11 @@ export class RunnerSession {
     child.stdin.on('error', () => undefined);
     child.on('close', (exitCode, signal) => {
       serving.exited = true;
-      if (this.serving === serving) this.serving = null;
-      if (this.pending && this.serving === null) {
-        this.pending.finish({ exitCode, signal, timedOut: false, spawnError: serving.spawnError, stdout: serving.stdout, stdoutOverflow: serving.stdoutOverflow });
-      }
+      // A process we stopped (timeout, overflow) has already answered its request: only the current
+      // one's end answers the request in flight (it died mid-request).
+      if (this.serving !== serving) return;
+      this.serving = null;
+      this.pending?.({ exitCode, signal, timedOut: false, spawnError: serving.spawnError, stdout: serving.stdout, stdoutOverflow: serving.stdoutOverflow });
     });
     return serving;
   }
@@ -153,7 +152,7 @@ export class RunnerSession {
     if (!this.pending || this.serving !== serving) return;
     if (serving.stdoutOverflow) {
       this.stop(serving);
-      this.pending.finish({ exitCode: null, signal: null, timedOut: false, spawnError: null, stdout: '', stdoutOverflow: true });
+      this.pending({ exitCode: null, signal: null, timedOut: false, spawnError: null, stdout: '', stdoutOverflow: true });
       return;
     }
     const newline = serving.stdout.indexOf('\n');
@@ -161,17 +160,12 @@ export class RunnerSession {
     const line = serving.stdout.slice(0, newline + 1);
     serving.stdout = serving.stdout.slice(newline + 1);
     // The process goes on serving: for the classification it is an exit 0 with that one line.
-    this.pending.finish({ exitCode: 0, signal: null, timedOut: false, spawnError: null, stdout: line, stdoutOverflow: false });
+    this.pending({ exitCode: 0, signal: null, timedOut: false, spawnError: null, stdout: line, stdoutOverflow: false });
   }
 
   /** Kills the process group; the next request starts a fresh process. */
   private stop(serving: Serving): void {
     if (this.serving === serving) this.serving = null;
-    if (serving.child.pid === undefined) return;
-    try {
-      process.kill(-serving.child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    killProcessGroup(serving.child.pid);
   }
 }
