@@ -12,7 +12,7 @@ let nextIndex = 0;
 const markdown = (source: string): Cell => ({ index: nextIndex++, kind: 'markdown', source, executionCount: null, outputs: [], id: null, page: null });
 const code = (source: string): Cell => ({ index: nextIndex++, kind: 'code', source, executionCount: 1, outputs: [], id: null, page: null });
 const doc = (cells: Cell[], kind: 'ipynb' | 'pdf' = 'ipynb'): SubmissionDocument => ({
-  kind, filename: 'x', cells, pageCount: null, codeMayBeTruncated: kind === 'pdf', metadata: {}, warnings: [],
+  kind, filename: 'x', cells, pageCount: null, codeMayBeTruncated: kind === 'pdf', metadata: {}, warnings: [], reading: { layout: kind === 'pdf' ? 'nbconvert' : 'notebook', confidence: 1 },
 });
 const owners = (document: SubmissionDocument) => {
   const located = locateExercises(document, spec);

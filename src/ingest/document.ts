@@ -61,6 +61,29 @@ export interface SubmissionDocument {
   metadata: Record<string, unknown>;
   /** Non-fatal oddities found while reading (shown to staff). */
   warnings: string[];
+  /** How the file was read and how sure the reader is of it (see ReadingReport). */
+  reading: ReadingReport;
+}
+
+/**
+ * Which layout the reader recognised: a notebook file, a browser print of nbconvert's HTML (with
+ * `In [n]:` prompts), or one of Colab's own File → Print layouts (no prompts): `colab-indented`
+ * (2020–2024: outputs indented right of the code), `colab-boxed` (2025+: each cell in a rounded box,
+ * code and output at the same x), `colab-plain` (a Colab print whose cells show no structure to
+ * read, told apart by fonts and spacing only).
+ */
+export type ReadingLayout = 'notebook' | 'nbconvert' | 'colab-indented' | 'colab-boxed' | 'colab-plain' | 'unknown';
+
+/**
+ * The reader's own view of how well it read the file, before any lesson is known. `confidence` is
+ * in [0, 1]: 1 for a notebook file; for a PDF, the share of its text whose kind (markdown, code,
+ * output) the page's drawing confirmed, lowered for every warning that says something was lost.
+ * Grading combines it with what the lesson expects to find (lesson-aware confidence) and flags
+ * `read_uncertain` for staff when either is low; a low confidence never lowers a score by itself.
+ */
+export interface ReadingReport {
+  layout: ReadingLayout;
+  confidence: number;
 }
 
 /** Thrown by readers for input that cannot be read at all. Carries the file and the reason. */

@@ -53,6 +53,7 @@ export function readNotebook(bytes: Uint8Array, filename: string): SubmissionDoc
       kernel: (metadata.kernelspec as Record<string, unknown> | undefined)?.name ?? null,
     },
     warnings,
+    reading: { layout: 'notebook', confidence: 1 },
   };
 }
 

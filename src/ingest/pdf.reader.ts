@@ -62,6 +62,11 @@ export function pdfDocument(extracted: ExtractedPdf, filename: string): Submissi
     codeMayBeTruncated: true,
     metadata: { ...extracted.info, marginLinesDropped: margins.size },
     warnings: allWarnings,
+    reading: {
+      layout: cells.some((c) => c.kind === 'code') ? 'nbconvert' : 'unknown',
+      // Each warning says something was lost or guessed; a print with no code read is not trusted.
+      confidence: cells.some((c) => c.kind === 'code') ? Math.max(0, 1 - 0.1 * allWarnings.length) : 0,
+    },
   };
 }
 
