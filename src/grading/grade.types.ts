@@ -21,6 +21,8 @@ export const FLAG_NAMES = [
   'code_truncated',
   /** The Google-verified uploader is not on the course roster (graded all the same). */
   'not_on_roster',
+  /** A PDF hand-in read with low confidence (reading.confidence < reading.threshold): staff check it. */
+  'read_uncertain',
 ] as const;
 export type FlagName = (typeof FLAG_NAMES)[number];
 
@@ -41,6 +43,11 @@ export interface CheckResult {
   evidence: string;
   /** What to do about it, for the student (failed checks only). */
   hint?: string;
+  /**
+   * Set when the hand-in was read with low confidence (flag read_uncertain): `hint` then says the PDF
+   * was hard to read and staff will look, and the check's own hint (if any) is kept here for staff.
+   */
+  hintIfReadCorrectly?: string;
 }
 
 export interface ExerciseResult {
@@ -83,6 +90,48 @@ export interface GradeReport {
   preliminaries: CheckResult[];
   exercises: ExerciseResult[];
   flags: Flag[];
+  /** How sure the grader is that it read the hand-in right (absent in grades made before it existed). */
+  reading?: ReadingAssessment;
+}
+
+/** One thing the lesson lets the grader look for in a hand-in, and how much of it was found. */
+export interface ReadingPart {
+  found: number;
+  expected: number;
+  /** found / expected, rounded to 3 decimals. */
+  share: number;
+}
+
+/**
+ * Lesson-aware reading confidence (src/grading/reading-confidence.ts). For a PDF: the lowest of the
+ * reader's own confidence and the shares of what the lesson says must be there (its example code,
+ * every exercise heading, an output under every exercise cell that prints). For a notebook: the
+ * reader's confidence (1); nothing else is measured.
+ */
+export interface ReadingAssessment {
+  /** The layout the reader recognised (ReadingLayout in src/ingest/document.ts). */
+  layout: string;
+  /** In [0, 1], rounded to 3 decimals. */
+  confidence: number;
+  /** Below this (PDFs only), the grade carries read_uncertain. */
+  threshold: number;
+  uncertain: boolean;
+  /** The reader's own confidence (document.reading.confidence). */
+  readerConfidence: number;
+  /**
+   * Lines of the lesson's example code found in the code read: from the blank lesson notebook when
+   * the spec names one (`source: 'lesson'`), else the code patterns the spec expects (`'spec'`).
+   * Null for notebooks.
+   */
+  exampleCode: (ReadingPart & { source: 'lesson' | 'spec' }) | null;
+  /** Exercise headings found as markdown. Null for notebooks. */
+  headings: ReadingPart | null;
+  /** Cells with code under checks that read output, which have output. Null for notebooks or when none. */
+  outputs: ReadingPart | null;
+  /** Each measure below the threshold, in words (empty when confident). */
+  reasons: string[];
+  /** The reader's warnings (non-fatal oddities found while reading). */
+  warnings: string[];
 }
 
 export interface RejectedReport {

@@ -5,8 +5,10 @@ import { runCheck } from './checks/index.js';
 import { type CheckContext, describeError } from './checks/check.types.js';
 import { extractEmail } from './checks/output-checks.js';
 import { evidenceOf, locateExercises, locateSection, type SectionEvidence } from './evidence.js';
-import type { CheckResult, ExerciseResult, ExerciseStatus, Flag } from './grade.types.js';
+import { FLAG_WORDING } from './flag-wording.js';
+import type { CheckResult, ExerciseResult, ExerciseStatus, Flag, ReadingAssessment } from './grade.types.js';
 import { regex } from './patterns.js';
+import { assessReading, readUncertainDetail } from './reading-confidence.js';
 
 export interface RubricResult {
   email: string | null;
@@ -15,6 +17,8 @@ export interface RubricResult {
   preliminaries: CheckResult[];
   exercises: ExerciseResult[];
   flags: Flag[];
+  /** How sure the grader is that it read the hand-in right (reading-confidence.ts). */
+  reading: ReadingAssessment;
 }
 
 /**
@@ -60,6 +64,12 @@ export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec):
 
   noteRunOrder(exercises, located);
   const all = [...preliminaries, ...exercises.flatMap((e) => e.checks)];
+  const reading = assessReading(document, loaded, located);
+  if (reading.uncertain) {
+    flags.add({ name: 'read_uncertain', exercise: null, detail: readUncertainDetail(reading) });
+    // Never tell a student their work is wrong when it may be our reading that is.
+    for (const check of all) if (check.status === 'fail') softenHint(check);
+  }
   return {
     email,
     score: round(sum(all.map((c) => c.points))),
@@ -67,7 +77,14 @@ export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec):
     preliminaries,
     exercises,
     flags: flags.list(),
+    reading,
   };
+}
+
+/** A failed check of a hand-in read with low confidence: the student is told staff will look. */
+function softenHint(check: CheckResult): void {
+  if (check.hint) check.hintIfReadCorrectly = check.hint;
+  check.hint = FLAG_WORDING.read_uncertain.student;
 }
 
 function runChecks(checks: CheckSpec[], context: CheckContext, flags: FlagSet): CheckResult[] {

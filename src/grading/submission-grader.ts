@@ -115,6 +115,7 @@ export class SubmissionGrader {
       preliminaries: result.preliminaries,
       exercises: result.exercises,
       flags: result.flags,
+      reading: result.reading,
     };
     return { report, document };
   }

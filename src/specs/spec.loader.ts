@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { readNotebook } from '../ingest/notebook.reader.js';
 import { type GradingSpec, gradingSpecSchema } from './spec.schema.js';
 
 /** A spec that failed to load: names the file, the path inside it and the reason. */
@@ -21,6 +23,15 @@ export interface LoadedSpec {
   file: string;
   /** sha256 of the file's bytes: recorded on every grade so a score can be traced to the exact rubric. */
   hash: string;
+  /** The blank lesson notebook the spec names (`lesson`), read when the spec file was loaded. */
+  lesson?: LessonNotebook;
+}
+
+/** The lesson as students receive it: the source of each of its code cells, in order. */
+export interface LessonNotebook {
+  file: string;
+  sha256: string;
+  codeCells: string[];
 }
 
 /** Keys whose string values are regular expressions (compiled at load so a typo fails fast). */
@@ -38,7 +49,28 @@ export async function loadSpecFile(file: string): Promise<LoadedSpec> {
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new SpecError(file, '', `cannot read (${error.code ?? error.message})`);
   });
-  return parseSpec(bytes, file);
+  const loaded = parseSpec(bytes, file);
+  if (loaded.spec.lesson) loaded.lesson = await loadLesson(file, loaded.spec.lesson);
+  return loaded;
+}
+
+/** The spec's `lesson` notebook, relative to the spec file; a spec naming one that cannot be read fails to load. */
+async function loadLesson(specFile: string, lessonPath: string): Promise<LessonNotebook> {
+  const file = resolve(dirname(specFile), lessonPath);
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+    throw new SpecError(specFile, 'lesson', `cannot read the lesson notebook ${file} (${error.code ?? error.message})`);
+  });
+  let document;
+  try {
+    document = readNotebook(bytes, basename(file));
+  } catch (error) {
+    throw new SpecError(specFile, 'lesson', `the lesson notebook ${file} is not a notebook (${(error as Error).message})`);
+  }
+  return {
+    file,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    codeCells: document.cells.filter((c) => c.kind === 'code').map((c) => c.source),
+  };
 }
 
 export function parseSpec(bytes: Buffer | string, file: string): LoadedSpec {

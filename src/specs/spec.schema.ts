@@ -243,6 +243,12 @@ export const gradingSpecSchema = z
         regionEnd: pattern,
       })
       .strict(),
+    /**
+     * The blank lesson notebook as students receive it (path relative to the spec file), optional:
+     * its example code is what a PDF hand-in must be seen to contain for the grader to trust its
+     * reading (reading confidence). Without it, the code the spec's patterns expect is used.
+     */
+    lesson: z.string().min(1).optional(),
     sections: z.array(sectionSpec).default([]),
     exercises: z.array(exerciseSpec).min(1),
     rerun: rerunSpec.optional(),
