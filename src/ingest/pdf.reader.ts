@@ -3,6 +3,7 @@ import { assembleCells } from './pdf/cells.js';
 import { type ExtractedPdf, extractPdfLayout, PdfExtractionError } from './pdf/extract.js';
 import { layoutPage, measureDocument, splitPageLines } from './pdf/layout.js';
 import { repeatedMarginLines } from './pdf/margins.js';
+import { readColabPrint } from './pdf/colab/reader.js';
 
 export interface PdfReadOptions {
   /** Longer documents are refused (a hand-in prints to about 40 pages). */
@@ -40,6 +41,8 @@ export async function readPdf(bytes: Uint8Array, filename: string, opts: PdfRead
 export function pdfDocument(extracted: ExtractedPdf, filename: string): SubmissionDocument {
   const margins = repeatedMarginLines(extracted.pages);
   const pageLines = extracted.pages.map((page) => splitPageLines(page, margins));
+  // nbconvert prints carry `In [n]:` prompts; Colab's own File → Print carries none.
+  if (!pageLines.some((page) => page.prompts.some((prompt) => prompt.kind === 'In'))) return colabDocument(extracted, filename);
   const metrics = measureDocument(pageLines);
   const { cells, warnings } = assembleCells(
     pageLines.map((page) => layoutPage(page, metrics)),
@@ -67,6 +70,30 @@ export function pdfDocument(extracted: ExtractedPdf, filename: string): Submissi
       // Each warning says something was lost or guessed; a print with no code read is not trusted.
       confidence: cells.some((c) => c.kind === 'code') ? Math.max(0, 1 - 0.1 * allWarnings.length) : 0,
     },
+  };
+}
+
+/** A print without prompts, read as Colab's own File → Print layout. */
+function colabDocument(extracted: ExtractedPdf, filename: string): SubmissionDocument {
+  const read = readColabPrint(extracted);
+  const warnings = [
+    ...extracted.pageErrors.map((e) => `page ${e.page} could not be read (${e.message}); its content is missing`),
+    ...(read.cells.every((c) => c.kind !== 'code') ? ['no code cells found: all text was read as markdown'] : []),
+    ...(read.layout === 'colab-plain' && read.cells.some((c) => c.kind === 'code')
+      ? ['no cell boxes in this print: code and output were told apart by position and spacing only']
+      : []),
+    ...read.warnings,
+  ];
+  const lostPages = extracted.pageErrors.length / Math.max(1, extracted.numPages);
+  return {
+    kind: 'pdf',
+    filename,
+    cells: read.cells,
+    pageCount: extracted.numPages,
+    codeMayBeTruncated: true,
+    metadata: { ...extracted.info, chromeLinesDropped: read.chromeLines },
+    warnings,
+    reading: { layout: read.layout, confidence: Math.round(read.confidence * (1 - lostPages) * 1000) / 1000 },
   };
 }
 

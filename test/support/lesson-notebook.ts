@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gradientPng } from './png.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { REFERENCE_DIR } from './reference.js';
 
 /**
  * Test notebooks built from the real lesson notebook (read at test time, never copied into src/):
  * the reference with some exercise cells filled in the way a student's run looks, so printed PDFs
  * have the lesson's real markdown, headings and page breaks around the parts the reader must find.
  */
-const REPO_ROOT = PROJECT_ROOT;
-export const REFERENCE_NOTEBOOK = join(REPO_ROOT, '..', 'shared', 'reference', 'Class_06_2.ipynb');
+export const REFERENCE_NOTEBOOK = join(REFERENCE_DIR, 'Class_06_2.ipynb');
 
 interface NotebookJson {
   cells: Array<Record<string, unknown> & { cell_type: string; source: string | string[] }>;

@@ -1,0 +1,470 @@
+import type { Cell, CellOutput, ReadingLayout } from '../../document.js';
+import type { ExtractedPdf } from '../extract.js';
+import { median } from '../layout.js';
+import { glyphWidth, renderColumns, renderProse, type TextLine } from '../lines.js';
+import { outputOf, type OutputDraft, type PlacedText } from '../outputs.js';
+import type { PaintedBox, PlacedImage, RawPage, Rect } from '../raw-page.js';
+import { contentLines, repeatedBandLines } from './chrome.js';
+import { frameColorOf, pageStructure, type PageStructure, tightest } from './structure.js';
+
+/**
+ * Reader for Colab's own File → Print (no `In [n]:` prompts). Each text line is classified as
+ * markdown, code or output from the page's drawing (structure.ts), its x position and its font,
+ * then lines are assembled into cells in reading order. Every line records whether the drawing
+ * confirmed its kind; the share of confirmed text is the read's confidence.
+ */
+export interface ColabRead {
+  cells: Cell[];
+  warnings: string[];
+  layout: ReadingLayout;
+  confidence: number;
+  /** Header, footer and interface lines dropped. */
+  chromeLines: number;
+}
+
+type LineKind = 'code' | 'output' | 'markdown';
+
+interface ClassifiedLine {
+  line: TextLine;
+  kind: LineKind;
+  /** The drawing (an editor box, a frame, an output area) confirmed the kind. */
+  confirmed: boolean;
+  /** Editor box or container the line sits in; lines of one editor belong to one cell. */
+  container: Rect | null;
+  page: number;
+}
+
+interface Metrics {
+  glyph: number;
+  pitch: number;
+  codeLeft: number;
+  bodyFontSize: number;
+  frameColor: string | null;
+}
+
+interface PageInput {
+  page: RawPage;
+  lines: TextLine[];
+  structure: PageStructure;
+}
+
+export function readColabPrint(extracted: ExtractedPdf): ColabRead {
+  const repeated = repeatedBandLines(extracted.pages);
+  let chromeLines = 0;
+  const stripped = extracted.pages.map((page) => {
+    const result = contentLines(page, repeated);
+    chromeLines += result.chromeLines;
+    return { page, lines: result.lines };
+  });
+  const frameColor = frameColorOf(stripped);
+  const pages: PageInput[] = stripped.map(({ page, lines }) => ({ page, lines, structure: pageStructure(page, frameColor) }));
+  const metrics = measure(pages, frameColor);
+  const editorShapes = learnEditorShapes(pages, metrics);
+  const classified = pages.map((page, index) => classifyPage(page, metrics, editorShapes, index > 0 && runsOffPage(pages[index - 1])));
+  const assembler = new ColabAssembler(metrics);
+  for (const [index, page] of pages.entries()) assembler.addPage(classified[index], page.page.images, page.page.number);
+  const { cells, warnings } = assembler.finish();
+
+  const layout: ReadingLayout = frameColor !== null ? 'colab-boxed' : pages.some((p) => p.structure.containers.length > 0) ? 'colab-indented' : 'colab-plain';
+  return { cells, warnings, layout, confidence: confidenceOf(classified.flat(), cells), chromeLines };
+}
+
+function measure(pages: PageInput[], frameColor: string | null): Metrics {
+  const monoLines = pages.flatMap(({ lines }) => lines.filter(isMono));
+  const glyph = median(monoLines.flatMap((l) => l.items.filter((i) => i.mono && i.str.length >= 2).map(glyphWidth))) ?? 6;
+  return { glyph, pitch: monoPitch(monoLines, pages) ?? 12, codeLeft: codeLeftOf(pages), bodyFontSize: bodySize(pages), frameColor };
+}
+
+function isMono(line: TextLine): boolean {
+  return line.monoShare >= 0.5;
+}
+
+/**
+ * Where code lines start: the x of the first fixed-pitch line in each cell box (an editor's first
+ * line, or in the boxed layout a frame's), most common first; without boxes, the leftmost x that
+ * many fixed-pitch lines share (outputs and indented code start further right).
+ */
+function codeLeftOf(pages: PageInput[]): number {
+  const firsts: number[] = [];
+  for (const { lines, structure } of pages) {
+    const boxes = structure.frames.length > 0 ? structure.frames : structure.containers;
+    const seen = new Set<Rect>();
+    for (const line of lines) {
+      const box = tightest(boxes, line, structure.pageHeight);
+      if (!box || seen.has(box)) continue;
+      seen.add(box);
+      // Only a box that starts on this page: a continued one starts mid-cell.
+      if (isMono(line) && box.y0 > 0 && line.y - box.y0 < line.fontSize * 3) firsts.push(line.x0);
+    }
+  }
+  const fromBoxes = mode(firsts);
+  if (fromBoxes !== null && firsts.length >= 3) return fromBoxes;
+  const starts = pages.flatMap(({ lines }) => lines.filter(isMono).map((l) => l.x0));
+  const counts = roundedCounts(starts);
+  const enough = Math.max(2, starts.length * 0.05);
+  const candidates = [...counts].filter(([, count]) => count >= enough).map(([x]) => x);
+  if (candidates.length > 0) return Math.min(...candidates);
+  return starts.length > 0 ? Math.min(...starts) : 0;
+}
+
+/** Baseline distance of consecutive fixed-pitch lines of the main size (the smallest common gap). */
+function monoPitch(monoLines: TextLine[], pages: PageInput[]): number | null {
+  const size = mode(monoLines.map((l) => l.fontSize));
+  if (size === null) return null;
+  const gaps: number[] = [];
+  for (const { lines } of pages) {
+    const same = lines.filter((l) => isMono(l) && Math.abs(l.fontSize - size) < 0.3);
+    for (let i = 1; i < same.length; i++) {
+      const gap = same[i].y - same[i - 1].y;
+      if (gap >= size * 0.9 && gap <= size * 2) gaps.push(gap);
+    }
+  }
+  if (gaps.length === 0) return null;
+  const smallest = Math.min(...gaps);
+  const near = gaps.filter((g) => g <= smallest * 1.12);
+  return near.reduce((a, b) => a + b, 0) / near.length;
+}
+
+function bodySize(pages: PageInput[]): number {
+  const sizes = new Map<number, number>();
+  for (const { lines } of pages) {
+    for (const line of lines) {
+      if (isMono(line)) continue;
+      for (const item of line.items) {
+        const size = Math.round(item.fontSize * 4) / 4;
+        sizes.set(size, (sizes.get(size) ?? 0) + item.str.length);
+      }
+    }
+  }
+  return [...sizes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 10;
+}
+
+// ---- classification ----
+
+function startsCodeColumn(line: TextLine, metrics: Metrics): boolean {
+  return isMono(line) && Math.abs(line.x0 - metrics.codeLeft) <= metrics.glyph * 0.6;
+}
+
+/**
+ * The left and right edges of the editor boxes found by their first lines (indented layout): an
+ * editor continued on the next page may hold only indented lines, and is known by its shape (the
+ * cell box around it is wider, an output area starts further right).
+ */
+function learnEditorShapes(pages: PageInput[], metrics: Metrics): Set<string> {
+  if (metrics.frameColor !== null) return new Set();
+  const counts = new Map<string, number>();
+  for (const { lines, structure } of pages) {
+    for (const editor of editorBoxes(lines, structure, false, (line) => startsCodeColumn(line, metrics), new Set())) {
+      counts.set(shapeOf(editor), (counts.get(shapeOf(editor)) ?? 0) + 1);
+    }
+  }
+  const [shape, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+  return count >= 2 ? new Set([shape]) : new Set();
+}
+
+function shapeOf(box: PaintedBox): string {
+  return `${box.paint}:${box.color}:${Math.round(box.x0)}:${Math.round(box.x1)}`;
+}
+
+/** The page's last cell frame goes on past its bottom: the next page's first frame continues it. */
+function runsOffPage({ page, structure }: PageInput): boolean {
+  return structure.frames.some((frame) => frame.y1 > page.height);
+}
+
+function classifyPage({ page, lines, structure }: PageInput, metrics: Metrics, editorShapes: Set<string>, continued: boolean): ClassifiedLine[] {
+  // Chrome also draws the slices of frames from earlier pages above the page; they end in the top margin.
+  const firstFrame = structure.frames.reduce<Rect | null>(
+    (top, frame) => (frame.y1 > page.height * 0.06 && (!top || frame.y0 < top.y0) ? frame : top),
+    null,
+  );
+  const boxed = metrics.frameColor !== null;
+  const startsCode = (line: TextLine) => startsCodeColumn(line, metrics);
+  const indentedFromCode = (line: TextLine) => line.x0 >= metrics.codeLeft + metrics.glyph * 1.5;
+  const editors = editorBoxes(lines, structure, boxed, startsCode, editorShapes);
+  const result: ClassifiedLine[] = [];
+  let previous: ClassifiedLine | null = null;
+  for (const line of lines) {
+    const container = tightest(structure.containers, line, structure.pageHeight);
+    let kind: LineKind;
+    let confirmed = true;
+    if (container && editors.has(container)) {
+      kind = 'code';
+    } else if (boxed) {
+      const frame = tightest(structure.frames, line, structure.pageHeight);
+      if (!frame) {
+        kind = 'markdown';
+      } else if (frameHasEditor(frame, editors) || frame.y0 < 0 || (continued && frame === firstFrame)) {
+        kind = 'output';
+      } else if (!structure.containers.some((c) => c !== frame && c.y0 <= frame.y0 + 3 && c.y1 >= frame.y0 && overlapsX(c, frame))) {
+        // A frame with nothing painted inside: printed without background graphics, or a text cell.
+        kind = isMono(line) ? byGap(line, previous, metrics, startsCode) : 'markdown';
+        confirmed = false;
+      } else {
+        kind = 'markdown';
+      }
+    } else if (container) {
+      kind = indentedFromCode(line) && !startsCode(line) ? 'output' : isMono(line) && startsCode(line) ? 'code' : 'markdown';
+      confirmed = kind !== 'code';
+    } else {
+      // No drawing at all: x positions and spacing only.
+      confirmed = false;
+      if (!isMono(line)) kind = indentedFromCode(line) && previous && previous.kind !== 'markdown' ? 'output' : 'markdown';
+      else if (startsCode(line)) kind = 'code';
+      else kind = indentedFromCode(line) ? byGap(line, previous, metrics, startsCode) : 'markdown';
+    }
+    const classifiedLine: ClassifiedLine = { line, kind, confirmed, container, page: page.number };
+    result.push(classifiedLine);
+    previous = classifiedLine;
+  }
+  return result;
+}
+
+/**
+ * Editor boxes of the page. Indented layout: boxes that are the tightest around a line starting at
+ * the code column (outputs live in their own, indented areas). Boxed layout: a filled box at the
+ * top of a frame (outputs start at the code column too, so position says nothing there).
+ */
+function editorBoxes(
+  lines: TextLine[],
+  structure: PageStructure,
+  boxed: boolean,
+  startsCode: (l: TextLine) => boolean,
+  editorShapes: Set<string>,
+): Set<PaintedBox> {
+  const editors = new Set<PaintedBox>();
+  if (boxed) {
+    for (const frame of structure.frames) {
+      for (const box of structure.containers) {
+        if (box === frame || box.paint !== 'fill') continue;
+        if (Math.abs(box.y0 - frame.y0) <= 3 && box.x1 - box.x0 >= (frame.x1 - frame.x0) * 0.9 && box.y1 <= frame.y1 + 1) editors.add(box);
+      }
+    }
+    return editors;
+  }
+  for (const line of lines) {
+    if (!startsCode(line)) continue;
+    const box = tightest(structure.containers, line, structure.pageHeight);
+    if (box) editors.add(box);
+  }
+  for (const box of structure.containers) if (editorShapes.has(shapeOf(box))) editors.add(box);
+  return editors;
+}
+
+function frameHasEditor(frame: Rect, editors: Set<PaintedBox>): boolean {
+  for (const editor of editors) if (editor.y0 >= frame.y0 - 3 && editor.y1 <= frame.y1 + 1 && overlapsX(editor, frame)) return true;
+  return false;
+}
+
+function overlapsX(a: Rect, b: Rect): boolean {
+  return a.x0 < b.x1 && b.x0 < a.x1;
+}
+
+/**
+ * Without boxes, a fixed-pitch line right after code on the code's line grid continues the code
+ * (indented code); off the grid (the gap between a cell's input and its output is not a whole
+ * number of lines) or after a blank stretch, it is output.
+ */
+function byGap(line: TextLine, previous: ClassifiedLine | null, metrics: Metrics, startsCode: (l: TextLine) => boolean): LineKind {
+  if (startsCode(line) && metrics.frameColor === null) return 'code';
+  if (!previous || previous.kind !== 'code' || previous.page !== previous.page) return previous?.kind === 'output' ? 'output' : metrics.frameColor !== null && !previous ? 'code' : 'output';
+  const steps = (line.y - previous.line.y) / metrics.pitch;
+  return Math.abs(steps - Math.round(steps)) <= 0.2 && steps < 3.5 ? 'code' : 'output';
+}
+
+// ---- assembly ----
+
+interface CodeDraft {
+  kind: 'code';
+  page: number;
+  source: PlacedText[];
+  outputs: OutputDraft[];
+  editor: Rect | null;
+  lastCodeY: number;
+  lastCodePage: number;
+}
+
+interface MarkdownDraft {
+  kind: 'markdown';
+  page: number;
+  lines: string[];
+}
+
+class ColabAssembler {
+  private readonly drafts: Array<CodeDraft | MarkdownDraft> = [];
+  private current: CodeDraft | MarkdownDraft | null = null;
+  private readonly warnings: string[] = [];
+  private lastCode: CodeDraft | null = null;
+  /** Nothing but code has come on this page yet (a cell cut by the page break goes on here). */
+  private pageStart = true;
+
+  constructor(private readonly metrics: Metrics) {}
+
+  addPage(lines: ClassifiedLine[], images: PlacedImage[], number: number): void {
+    this.pageStart = true;
+    const items: Array<{ top: number; line?: ClassifiedLine; image?: PlacedImage }> = [
+      ...lines.map((line) => ({ top: line.line.top, line })),
+      ...images.filter((i) => i.x1 - i.x0 > 40 && i.y1 - i.y0 > 20).map((image) => ({ top: image.y0, image })),
+    ];
+    items.sort((a, b) => a.top - b.top);
+    for (const item of items) {
+      if (item.line) this.onLine(item.line, number);
+      else if (item.image) this.onImage(item.image);
+    }
+  }
+
+  finish(): { cells: Cell[]; warnings: string[] } {
+    return { cells: this.drafts.map((draft, index) => this.toCell(draft, index)), warnings: this.warnings };
+  }
+
+  private onLine(classified: ClassifiedLine, page: number): void {
+    const { line, kind } = classified;
+    if (kind === 'code') this.onCode(classified, page);
+    else if (kind === 'output') this.onOutput(line, page);
+    else this.onMarkdown(line, page);
+    if (kind !== 'code') this.pageStart = false;
+  }
+
+  private onCode({ line, container }: ClassifiedLine, page: number): void {
+    const cell = this.current;
+    const continues =
+      cell?.kind === 'code' &&
+      cell.outputs.length === 0 &&
+      (cell.lastCodePage === page
+        ? (container !== null && container === cell.editor) || (container === null && this.onGrid(cell.lastCodeY, line.y))
+        : this.pageStart);
+    const draft = continues ? (cell as CodeDraft) : this.startCode(page, container);
+    const text = renderColumns(line, this.metrics.codeLeft, this.metrics.glyph);
+    if (draft.source.length > 0 && draft.lastCodePage === page) {
+      for (let i = 0; i < this.blankLines(draft.lastCodeY, line.y); i++) draft.source.push({ text: '', y: line.y, page });
+    }
+    draft.source.push({ text, y: line.y, page });
+    draft.editor = container;
+    draft.lastCodeY = line.y;
+    draft.lastCodePage = page;
+  }
+
+  private onOutput(line: TextLine, page: number): void {
+    // Output after markdown started belongs to no cell we saw: keep its text as markdown.
+    const cell = this.current?.kind === 'code' ? this.current : null;
+    if (!cell) {
+      this.onMarkdown(line, page);
+      return;
+    }
+    let output = cell.outputs[cell.outputs.length - 1];
+    if (!output || output.type === 'image') {
+      output = { type: 'text', tint: null, lines: [], image: null };
+      cell.outputs.push(output);
+    }
+    const previous = output.lines[output.lines.length - 1];
+    if (previous && previous.page === page) {
+      for (let i = 0; i < this.blankLines(previous.y, line.y); i++) output.lines.push({ text: '', y: line.y, page });
+    }
+    const text = isMono(line) ? renderColumns(line, this.outputLeft(line), lineGlyph(line) ?? this.metrics.glyph) : renderProse(line);
+    output.lines.push({ text, y: line.y, page });
+  }
+
+  private onMarkdown(line: TextLine, page: number): void {
+    const heading = line.fontSize >= this.metrics.bodyFontSize * 1.15 && !isMono(line);
+    const draft = heading || this.current?.kind !== 'markdown' ? this.startMarkdown(page) : this.current;
+    draft.lines.push(isMono(line) ? renderColumns(line, line.x0, lineGlyph(line) ?? this.metrics.glyph) : renderProse(line));
+  }
+
+  private onImage(image: PlacedImage): void {
+    const cell = this.current;
+    if (cell?.kind !== 'code') return;
+    cell.outputs.push({
+      type: 'image',
+      tint: null,
+      lines: [],
+      image: { mime: 'image/pdf-xobject', bytes: null, width: image.pixelWidth || null, height: image.pixelHeight || null },
+    });
+  }
+
+  /** Outputs print at the code column (boxed) or in an area indented from it; keep indentation beyond that. */
+  private outputLeft(line: TextLine): number {
+    return Math.min(line.x0, this.metrics.frameColor !== null ? this.metrics.codeLeft : Math.max(this.metrics.codeLeft, line.x0));
+  }
+
+  private startCode(page: number, editor: Rect | null): CodeDraft {
+    const draft: CodeDraft = { kind: 'code', page, source: [], outputs: [], editor, lastCodeY: 0, lastCodePage: page };
+    this.drafts.push(draft);
+    this.current = draft;
+    this.lastCode = draft;
+    return draft;
+  }
+
+  private startMarkdown(page: number): MarkdownDraft {
+    const draft: MarkdownDraft = { kind: 'markdown', page, lines: [] };
+    this.drafts.push(draft);
+    this.current = draft;
+    return draft;
+  }
+
+  private onGrid(y0: number, y1: number): boolean {
+    const steps = (y1 - y0) / this.metrics.pitch;
+    return Math.abs(steps - Math.round(steps)) <= 0.2 && steps < 3.5;
+  }
+
+  private blankLines(y0: number, y1: number): number {
+    return Math.min(60, Math.max(0, Math.round((y1 - y0) / this.metrics.pitch) - 1));
+  }
+
+  private toCell(draft: CodeDraft | MarkdownDraft, index: number): Cell {
+    if (draft.kind === 'markdown') {
+      return { index, kind: 'markdown', source: draft.lines.join('\n'), executionCount: null, outputs: [], id: null, page: draft.page };
+    }
+    const outputs = draft.outputs
+      .map((o) => outputOf(looksLikeTraceback(o) ? { ...o, tint: 'traceback' } : o, null))
+      .filter((o): o is CellOutput => o !== null);
+    return { index, kind: 'code', source: draft.source.map((l) => l.text).join('\n'), executionCount: null, outputs, id: null, page: draft.page };
+  }
+}
+
+/** Colab prints no tint for errors: a traceback is told by its text. */
+function looksLikeTraceback(output: OutputDraft): boolean {
+  return output.lines.some((l) => /Traceback \(most recent call last\)|^-{20,}$|^\s*File "[^"]+", line \d+/.test(l.text));
+}
+
+function lineGlyph(line: TextLine): number | null {
+  return median(line.items.filter((i) => i.mono && i.str.length >= 2).map(glyphWidth));
+}
+
+// ---- confidence ----
+
+/**
+ * Share of the text (in characters) whose kind the drawing confirmed; a print in which no code cell
+ * was found at all is not trusted whatever else it shows.
+ */
+function confidenceOf(lines: ClassifiedLine[], cells: Cell[]): number {
+  let total = 0;
+  let confirmed = 0;
+  for (const { line, confirmed: sure } of lines) {
+    const chars = line.items.reduce((sum, item) => sum + item.str.length, 0);
+    total += chars;
+    if (sure) confirmed += chars;
+  }
+  if (total === 0) return 0;
+  const share = confirmed / total;
+  return cells.some((c) => c.kind === 'code') ? Math.round(share * 1000) / 1000 : Math.min(0.2, share);
+}
+
+function roundedCounts(values: number[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const value of values) {
+    const key = Math.round(value * 2) / 2;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function mode(values: number[]): number | null {
+  let best: number | null = null;
+  let bestCount = 0;
+  for (const [key, count] of roundedCounts(values)) {
+    if (count > bestCount || (count === bestCount && best !== null && key < best)) {
+      best = key;
+      bestCount = count;
+    }
+  }
+  return best;
+}
