@@ -221,7 +221,10 @@ class CellAssembler {
 
   private collectUndecided(cell: CodeDraft, line: TextLine, page: number): void {
     const text = renderColumns(line, this.lefts.code, this.metrics.glyph);
-    const onPromptLine = cell.prompt !== null && cell.source.length === 0 && Math.abs(line.y - cell.prompt.y) < line.fontSize / 2;
+    // The prompt's page too: a prompt at the top of one page (the classic template prints it on a
+    // line of its own) has the height of the output that opens the next page.
+    const onPromptLine =
+      cell.prompt !== null && cell.source.length === 0 && page === cell.page && Math.abs(line.y - cell.prompt.y) < line.fontSize / 2;
     if (onPromptLine) cell.source.push({ text, y: line.y, page });
     else cell.undecided.push({ text, y: line.y, page });
   }
