@@ -7,11 +7,14 @@
 import 'reflect-metadata';
 import cliProgress from 'cli-progress';
 import { parseCliArguments, type RerunArguments, UsageError, USAGE } from './cli/arguments.js';
+import { formatReading, readCommand } from './cli/read-command.js';
 import { formatRerun, rerunCommand } from './cli/rerun-command.js';
 import { collectInputs } from './cli/collect-files.js';
 import { formatSummary, formatTable } from './cli/report-table.js';
 import { createGradingContext } from './app/grading-context.js';
+import { loadConfig } from './config/config.js';
 import type { FileReport } from './grading/grade.types.js';
+import { UnreadableSubmissionError } from './ingest/document.js';
 import { projectPath } from './paths.js';
 
 const EXAMPLE = projectPath('examples', 'sample_submission.ipynb');
@@ -22,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (args.read !== null) return read(args.read, args.json);
   if (args.rerun) return rerun(args.paths[0], args.rerun, args.json, args.store);
   const inputs = await collectInputs(args.paths.length > 0 ? args.paths : [EXAMPLE]);
   if (inputs.missing.length > 0) {
@@ -73,6 +77,25 @@ async function rerun(path: string, options: RerunArguments, json: boolean, store
   }
   process.stdout.write(json ? `${JSON.stringify(result.report, null, 2)}\n` : `${formatRerun(result.report)}\n`);
   return result.report.rerun.status === 'error' ? 1 : 0;
+}
+
+/** `read FILE`: what the reader saw; an unreadable file names itself and its reason, exit 2. */
+async function read(path: string, json: boolean): Promise<number> {
+  let report;
+  try {
+    report = await readCommand(path, loadConfig().limits);
+  } catch (error) {
+    if (!(error instanceof UnreadableSubmissionError)) throw error;
+    process.stderr.write(`grade: ${error.file}: ${error.reason}\n`);
+    return 2;
+  }
+  // A long listing is often piped into `head` or `less`: a reader that stops early is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReading(report)}\n`);
+  return 0;
 }
 
 /** The CLI prints the JSON contract; where the database put the row is not part of it. */

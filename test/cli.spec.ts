@@ -2,13 +2,16 @@
  * The main job as an instructor runs it: `node dist/cli.js <folder|file>` (built by `npm test`)
  * against a real, freshly migrated Postgres database.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { runCli as cli } from './support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { writeFixtureFiles } from './fixtures/submissions.js';
+import { closePdfExtraction } from '../src/ingest/pdf/extract.js';
+import { readNotebook } from '../src/ingest/notebook.reader.js';
+import { buildSubmission, FIXTURE_VARIANTS, writeFixtureFiles } from './fixtures/submissions.js';
+import { printNotebookToPdf } from './support/print-pdf.js';
 
 describe('grade CLI', () => {
   let database: TestDatabase;
@@ -82,6 +85,8 @@ describe('grade CLI', () => {
     expect(report.exercises[0].checks[0]).toEqual(
       expect.objectContaining({ id: 'ex1.copied', status: 'pass', points: 5, maxPoints: 5, evidence: expect.stringContaining('[SUCCESS]') }),
     );
+    // How sure the grader is of its reading: a notebook is read exactly.
+    expect(report.reading).toMatchObject({ layout: 'notebook', confidence: 1, threshold: 0.8, uncertain: false, warnings: [] });
     expect(report.spec.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(report.graderVersion).toMatch(/^\d+\.\d+\.\d+/);
   });
@@ -106,5 +111,99 @@ describe('grade CLI', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/cannot connect to Postgres at grader@127\.0\.0\.1:1\/grades/);
     expect(run.stderr).not.toContain('secret');
+  });
+});
+
+describe('grade read: what the reader saw', () => {
+  let dir: string;
+  let notebook: string;
+  let pdf: string;
+  let truncated: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'grade-read-'));
+    const files = await writeFixtureFiles(dir);
+    notebook = files[0];
+    truncated = files.at(-1)!;
+    pdf = join(dir, 'jane_Class_06_2.pdf');
+    await writeFile(pdf, await printNotebookToPdf(buildSubmission(FIXTURE_VARIANTS.good)));
+  }, 120_000);
+
+  afterAll(async () => {
+    await closePdfExtraction();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints a notebook as JSON: the documented fields, every cell with its outputs', async () => {
+    const run = await cli(['read', notebook, '--json'], {});
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(Object.keys(report)).toEqual(['file', 'kind', 'pageCount', 'layout', 'confidence', 'warnings', 'cells']);
+    expect(report).toMatchObject({ file: 'student_104233_5512087_Class_06_2.Student.ipynb', kind: 'ipynb', pageCount: null, layout: 'notebook', confidence: 1, warnings: [] });
+    // The same cells the grader reads, in order.
+    const expected = readNotebook(await readFile(notebook), 'x.ipynb');
+    expect(report.cells).toHaveLength(expected.cells.length);
+    expect(report.cells.map((c: { index: number }) => c.index)).toEqual(expected.cells.map((c) => c.index));
+    const identity = report.cells.find((c: { source: string }) => /You must run this cell first/.test(c.source));
+    expect(Object.keys(identity)).toEqual(['index', 'kind', 'page', 'source', 'outputs']);
+    expect(identity).toMatchObject({ kind: 'code', page: null });
+    expect(identity.outputs).toContainEqual({ type: 'stream', text: expect.stringContaining('jane.student@gmail.com') });
+  });
+
+  it('lists a notebook for a person: header, warnings, each cell with its source indented and its outputs marked', async () => {
+    const run = await cli(['read', notebook], {});
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toMatch(/^student_104233_5512087_Class_06_2\.Student\.ipynb: notebook, layout notebook, reader confidence 1\.00, \d+ cells$/);
+    expect(lines[1]).toBe('warnings: none');
+    const identity = lines.findIndex((l) => /^ {4}# You must run this cell first/.test(l));
+    expect(identity).toBeGreaterThan(0);
+    const header = lines.slice(0, identity).reverse().find((l) => l.startsWith('['));
+    expect(header).toMatch(/^\[\d+\] code$/);
+    const output = lines.slice(identity).findIndex((l) => /^ {2}>> output 1 \(stream\)$/.test(l));
+    expect(output).toBeGreaterThan(0);
+    expect(lines.slice(identity + output).find((l) => l.includes('jane.student@gmail.com'))).toMatch(/^ {6}\S/);
+  });
+
+  it('shows a PDF print with its pages, layout and confidence, in both modes', async () => {
+    const json = await cli(['read', '--json', pdf], {});
+    expect(json.stderr).toBe('');
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ file: 'jane_Class_06_2.pdf', kind: 'pdf', layout: 'nbconvert', confidence: 1, warnings: [] });
+    expect(report.pageCount).toBeGreaterThanOrEqual(40);
+    expect(report.cells.every((c: { page: number }) => c.page >= 1 && c.page <= report.pageCount)).toBe(true);
+    const ex5 = report.cells.find((c: { kind: string; source: string }) => c.kind === 'code' && /^# Exercise 5/m.test(c.source));
+    expect(ex5.outputs.map((o: { text: string }) => o.text).join('')).toContain('Max difference:');
+
+    const text = await cli(['read', pdf], {});
+    expect(text.code).toBe(0);
+    const lines = text.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^jane_Class_06_2\\.pdf: PDF, ${report.pageCount} pages, layout nbconvert, reader confidence 1\\.00, ${report.cells.length} cells$`));
+    expect(lines).toContain(`[${ex5.index}] code · page ${ex5.page}`);
+    expect(lines.some((l) => /^ {6}Max difference:/.test(l))).toBe(true);
+  }, 120_000);
+
+  it('exits 2 naming the file and the reason when it cannot be read', async () => {
+    const run = await cli(['read', truncated], {});
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^grade: truncated_whitaker_104322_5512147_Class_06_2\.Whitaker\.ipynb: truncated notebook: the JSON ends early/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+
+    const broken = join(dir, 'broken.pdf');
+    await writeFile(broken, '%PDF-1.7\nthis is not really a PDF\n');
+    const bad = await cli(['read', '--json', broken], {});
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/^grade: broken\.pdf: \S.*\n$/);
+
+    const missing = await cli(['read', join(dir, 'nowhere.pdf')], {});
+    expect(missing).toMatchObject({ code: 2, stderr: 'grade: nowhere.pdf: cannot read file (ENOENT)\n' });
+
+    const usage = await cli(['read'], {});
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/^grade: read takes exactly one file/);
   });
 });

@@ -16,10 +16,13 @@ export interface CliArguments {
   help: boolean;
   /** Set with --rerun: re-run one submission on the student's model. */
   rerun: RerunArguments | null;
+  /** `read FILE`: show what the reader saw in one hand-in (no grading). */
+  read: string | null;
 }
 
 export const USAGE = `Usage: npm run grade -- [options] [files or folders...]
        npm run grade -- --rerun <submission> --weights <model.pth> [--onnx <model.onnx>] [re-run options]
+       npm run grade -- read <file> [--json]
 
 Grades Class_06_2 hand-ins (.ipynb or PDF) against grading-specs/ and stores every grade with its
 evidence (Postgres at DATABASE_URL, else an embedded Postgres under .data/).
@@ -39,8 +42,15 @@ Re-run (measures the student's real model; PyTorch through runner/torch_runner.p
   --samples N     run only the first N seeded samples (CPU machines); accuracy claims are then not compared
   --no-benchmark  skip the latency measurement
 
+Read (what the reader saw, for asking why a hand-in scored as it did; nothing is graded or stored):
+  read F          every cell of F with its index, kind, PDF page, source and outputs, after the
+                  layout the reader recognised, its confidence and its warnings
+  read F --json   the same as JSON: { file, kind, pageCount, layout, confidence, warnings,
+                  cells: [ { index, kind, page, source, outputs: [ { type, text } ] } ] }
+
 Exit code: 0 when everything given was graded or a folder was processed; 2 when a single file given
-was rejected or an argument is wrong; with --rerun, 1 when the re-run hit an infrastructure error.`;
+was rejected or an argument is wrong; with --rerun, 1 when the re-run hit an infrastructure error;
+with read, 2 when the file cannot be read.`;
 
 export class UsageError extends Error {}
 
@@ -67,6 +77,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
+  const read = positionals[0] === 'read' ? readArgument(positionals, values) : null;
   return {
     paths: positionals,
     json: values.json ?? false,
@@ -74,7 +85,15 @@ export function parseCliArguments(argv: string[]): CliArguments {
     quiet: values.quiet ?? false,
     help: values.help ?? false,
     rerun: values.rerun ? rerunArguments(values, positionals) : null,
+    read,
   };
+}
+
+/** `read FILE`: exactly one file, and none of the grading options. */
+function readArgument(positionals: string[], values: Record<string, string | boolean | undefined>): string {
+  if (positionals.length !== 2) throw new UsageError('read takes exactly one file: npm run grade -- read <file> [--json]');
+  if (values.rerun) throw new UsageError('read and --rerun cannot be combined');
+  return positionals[1];
 }
 
 function rerunArguments(values: Record<string, string | boolean | undefined>, positionals: string[]): RerunArguments {
