@@ -82,16 +82,20 @@ describe('PDF layout rules', () => {
   it('splits markdown at headings and keeps a markdown code block in its markdown cell', () => {
     const document = pdfDocument(
       extracted([
+        // A prompt makes it an nbconvert print (prompt-less prints are read as Colab's, colab/).
         page(1, [
+          ...mono('In [1]:', 50.53, 40),
+          ...codeLines(['import torch'], 40.75),
           prose('Exercise 1: Download', 105.75, 60, 15.12),
           prose('In the cell below write the code to copy the model. Change this line:', 105.75, 90),
           ...mono('eg_model = load()', 130, 110),
           prose('Exercise 2: Load', 105.75, 150, 15.12),
-        ]),
+        ], [inputBox(28, 46)]),
       ]),
       'x.pdf',
     );
     expect(document.cells.map((c) => c.source)).toEqual([
+      'import torch',
       'Exercise 1: Download\nIn the cell below write the code to copy the model. Change this line:\neg_model = load()',
       'Exercise 2: Load',
     ]);
@@ -180,10 +184,13 @@ describe('PDF layout rules', () => {
     const body = (n: number) => prose(`Body text of page ${n}, long enough to be the usual size of the document.`, 105.75, 300);
     // A notebook's own line opening every page (a long log) is in the code size and stays.
     const log = (n: number) => mono(`epoch ${n}: loss 0.${n}`, OUTPUT_LEFT, 36.75);
-    const pages = [1, 2, 3].map((n) => page(n, [...margins(n), ...log(n), body(n)]));
+    // The last page ends with a cell, so this is an nbconvert print (prompt-less prints are Colab's).
+    const cell = [...mono('In [1]:', 50.53, 400), ...codeLines(['x = 1'], 400.75)];
+    const pages = [1, 2, 3].map((n) => page(n, [...margins(n), ...log(n), body(n), ...(n === 3 ? cell : [])], n === 3 ? [inputBox(388, 406)] : []));
     const document = pdfDocument(extracted(pages), 'x.pdf');
     expect(document.cells.map((c) => c.source)).toEqual([
       [1, 2, 3].map((n) => `epoch ${n}: loss 0.${n}\n${body(n).str}`).join('\n'),
+      'x = 1',
     ]);
     expect(document.metadata.marginLinesDropped).toBe(2);
   });

@@ -121,9 +121,12 @@ export function lineText(line: TextLine): string {
  */
 export function dedupeItems(items: RawTextItem[]): RawTextItem[] {
   const sorted = [...items].sort((a, b) => a.x - b.x || b.str.length - a.str.length);
-  const kept: RawTextItem[] = [];
+  let kept: RawTextItem[] = [];
   for (const item of sorted) {
-    if (!kept.some((other) => covers(other, item))) kept.push(item);
+    if (kept.some((other) => covers(other, item))) continue;
+    // The longer copy can come second (`…/torch-` then `…/torch-1`): it replaces what it covers.
+    kept = kept.filter((other) => !covers(item, other));
+    kept.push(item);
   }
   return kept;
 }

@@ -42,6 +42,12 @@ interface Metrics {
   frameColor: string | null;
 }
 
+/** Line pitches of code and of output, which differ in some prints (Safari sets code looser). */
+interface Pitches {
+  codePitch: number;
+  outputPitch: number;
+}
+
 interface PageInput {
   page: RawPage;
   lines: TextLine[];
@@ -61,8 +67,8 @@ export function readColabPrint(extracted: ExtractedPdf): ColabRead {
   const metrics = measure(pages, frameColor);
   const editorShapes = learnEditorShapes(pages, metrics);
   const classified = pages.map((page, index) => classifyPage(page, metrics, editorShapes, index > 0 && runsOffPage(pages[index - 1])));
-  const assembler = new ColabAssembler(metrics);
-  for (const [index, page] of pages.entries()) assembler.addPage(classified[index], page.page.images, page.page.number);
+  const assembler = new ColabAssembler({ ...metrics, codePitch: kindPitch(classified, 'code') ?? metrics.pitch, outputPitch: kindPitch(classified, 'output') ?? metrics.pitch });
+  for (const [index, page] of pages.entries()) assembler.addPage(classified[index], figures(page.page), page.page.number);
   const { cells, warnings } = assembler.finish();
 
   const layout: ReadingLayout = frameColor !== null ? 'colab-boxed' : pages.some((p) => p.structure.containers.length > 0) ? 'colab-indented' : 'colab-plain';
@@ -119,9 +125,31 @@ function monoPitch(monoLines: TextLine[], pages: PageInput[]): number | null {
       if (gap >= size * 0.9 && gap <= size * 2) gaps.push(gap);
     }
   }
-  if (gaps.length === 0) return null;
-  const smallest = Math.min(...gaps);
-  const near = gaps.filter((g) => g <= smallest * 1.12);
+  return commonGap(gaps, 1);
+}
+
+/** Smallest common baseline distance between consecutive fixed-pitch lines of one kind in one box. */
+function kindPitch(pages: ClassifiedLine[][], kind: LineKind): number | null {
+  const gaps: number[] = [];
+  for (const lines of pages) {
+    const same = lines.filter((l) => l.kind === kind && isMono(l.line));
+    for (let i = 1; i < same.length; i++) {
+      const gap = same[i].line.y - same[i - 1].line.y;
+      if (same[i].container === same[i - 1].container && gap >= same[i].line.fontSize * 0.9) gaps.push(gap);
+    }
+  }
+  return commonGap(gaps, 3);
+}
+
+/**
+ * The line pitch among baseline gaps: the most frequent gap (wider ones hold blank lines, a rare
+ * narrower one is a stray), averaged over the gaps near it, since baselines snap to the device grid.
+ */
+function commonGap(gaps: number[], atLeast: number): number | null {
+  if (gaps.length < atLeast) return null;
+  const usual = mode(gaps);
+  if (usual === null) return null;
+  const near = gaps.filter((g) => Math.abs(g - usual) <= usual * 0.08);
   return near.reduce((a, b) => a + b, 0) / near.length;
 }
 
@@ -140,6 +168,12 @@ function bodySize(pages: PageInput[]): number {
 }
 
 // ---- classification ----
+
+/** x is a whole number of characters right of the code column. */
+function onColumnGrid(x: number, metrics: Metrics): boolean {
+  const columns = (x - metrics.codeLeft) / metrics.glyph;
+  return Math.abs(columns - Math.round(columns)) <= 0.25;
+}
 
 function startsCodeColumn(line: TextLine, metrics: Metrics): boolean {
   return isMono(line) && Math.abs(line.x0 - metrics.codeLeft) <= metrics.glyph * 0.6;
@@ -181,14 +215,20 @@ function classifyPage({ page, lines, structure }: PageInput, metrics: Metrics, e
   const startsCode = (line: TextLine) => startsCodeColumn(line, metrics);
   const indentedFromCode = (line: TextLine) => line.x0 >= metrics.codeLeft + metrics.glyph * 1.5;
   const editors = editorBoxes(lines, structure, boxed, startsCode, editorShapes);
+  // Code sits on the code's column grid (indentation is whole characters); the indented layout
+  // puts outputs 4.65 characters right of the code (measured on Chrome 2020–2024 and Safari prints).
+  const offGrid = (line: TextLine) => !boxed && isMono(line) && !onColumnGrid(line.x0, metrics);
   const result: ClassifiedLine[] = [];
   let previous: ClassifiedLine | null = null;
   for (const line of lines) {
     const container = tightest(structure.containers, line, structure.pageHeight);
     let kind: LineKind;
     let confirmed = true;
-    if (container && editors.has(container)) {
+    if (container && editors.has(container) && !offGrid(line)) {
       kind = 'code';
+    } else if (container && editors.has(container)) {
+      // Safari draws the editor box over the first output line.
+      kind = 'output';
     } else if (boxed) {
       const frame = tightest(structure.frames, line, structure.pageHeight);
       if (!frame) {
@@ -206,11 +246,13 @@ function classifyPage({ page, lines, structure }: PageInput, metrics: Metrics, e
       kind = indentedFromCode(line) && !startsCode(line) ? 'output' : isMono(line) && startsCode(line) ? 'code' : 'markdown';
       confirmed = kind !== 'code';
     } else {
-      // No drawing at all: x positions and spacing only.
+      // No drawing at all: x positions, the column grid and spacing only.
       confirmed = false;
       if (!isMono(line)) kind = indentedFromCode(line) && previous && previous.kind !== 'markdown' ? 'output' : 'markdown';
       else if (startsCode(line)) kind = 'code';
-      else kind = indentedFromCode(line) ? byGap(line, previous, metrics, startsCode) : 'markdown';
+      else if (!indentedFromCode(line)) kind = 'markdown';
+      else if (offGrid(line)) kind = 'output';
+      else kind = byGap(line, previous, metrics, startsCode);
     }
     const classifiedLine: ClassifiedLine = { line, kind, confirmed, container, page: page.number };
     result.push(classifiedLine);
@@ -241,10 +283,15 @@ function editorBoxes(
     }
     return editors;
   }
+  // A box whose first line starts at the code column: a text cell opens with prose, and a code
+  // block further down in it does not make it an editor. A box continued from the previous page
+  // (drawn from above the page) may open mid-block: any line at the code column will do.
+  const opened = new Set<PaintedBox>();
   for (const line of lines) {
-    if (!startsCode(line)) continue;
     const box = tightest(structure.containers, line, structure.pageHeight);
-    if (box) editors.add(box);
+    if (!box || (opened.has(box) && box.y0 >= 0)) continue;
+    opened.add(box);
+    if (startsCode(line)) editors.add(box);
   }
   for (const box of structure.containers) if (editorShapes.has(shapeOf(box))) editors.add(box);
   return editors;
@@ -281,12 +328,15 @@ interface CodeDraft {
   editor: Rect | null;
   lastCodeY: number;
   lastCodePage: number;
+  lastOutputMono: boolean;
 }
 
 interface MarkdownDraft {
   kind: 'markdown';
   page: number;
   lines: string[];
+  /** The last line, when it was a heading (a heading may wrap onto a second line). */
+  lastHeading: { page: number; y: number; size: number } | null;
 }
 
 class ColabAssembler {
@@ -297,7 +347,7 @@ class ColabAssembler {
   /** Nothing but code has come on this page yet (a cell cut by the page break goes on here). */
   private pageStart = true;
 
-  constructor(private readonly metrics: Metrics) {}
+  constructor(private readonly metrics: Metrics & Pitches) {}
 
   addPage(lines: ClassifiedLine[], images: PlacedImage[], number: number): void {
     this.pageStart = true;
@@ -335,7 +385,7 @@ class ColabAssembler {
     const draft = continues ? (cell as CodeDraft) : this.startCode(page, container);
     const text = renderColumns(line, this.metrics.codeLeft, this.metrics.glyph);
     if (draft.source.length > 0 && draft.lastCodePage === page) {
-      for (let i = 0; i < this.blankLines(draft.lastCodeY, line.y); i++) draft.source.push({ text: '', y: line.y, page });
+      for (let i = 0; i < this.blankLines(draft.lastCodeY, line.y, this.metrics.codePitch); i++) draft.source.push({ text: '', y: line.y, page });
     }
     draft.source.push({ text, y: line.y, page });
     draft.editor = container;
@@ -356,16 +406,27 @@ class ColabAssembler {
       cell.outputs.push(output);
     }
     const previous = output.lines[output.lines.length - 1];
-    if (previous && previous.page === page) {
-      for (let i = 0; i < this.blankLines(previous.y, line.y); i++) output.lines.push({ text: '', y: line.y, page });
+    // Blank lines show as gaps between fixed-pitch rows; table rows (proportional) are spaced by their cells.
+    if (previous && previous.page === page && isMono(line) && cell.lastOutputMono) {
+      for (let i = 0; i < this.blankLines(previous.y, line.y, this.metrics.outputPitch); i++) output.lines.push({ text: '', y: line.y, page });
     }
+    cell.lastOutputMono = isMono(line);
     const text = isMono(line) ? renderColumns(line, this.outputLeft(line), lineGlyph(line) ?? this.metrics.glyph) : renderProse(line);
     output.lines.push({ text, y: line.y, page });
   }
 
   private onMarkdown(line: TextLine, page: number): void {
     const heading = line.fontSize >= this.metrics.bodyFontSize * 1.15 && !isMono(line);
-    const draft = heading || this.current?.kind !== 'markdown' ? this.startMarkdown(page) : this.current;
+    const current = this.current?.kind === 'markdown' ? this.current : null;
+    // A heading too long for one line wraps onto the next: same size, one line further down.
+    const wrappedHeading =
+      heading && current?.lastHeading && current.lastHeading.page === page && Math.abs(current.lastHeading.size - line.fontSize) < 0.5 && line.y - current.lastHeading.y < line.fontSize * 2;
+    const draft = (heading && !wrappedHeading) || !current ? this.startMarkdown(page) : current;
+    draft.lastHeading = heading ? { page, y: line.y, size: line.fontSize } : null;
+    if (wrappedHeading) {
+      draft.lines[draft.lines.length - 1] += ` ${renderProse(line)}`;
+      return;
+    }
     draft.lines.push(isMono(line) ? renderColumns(line, line.x0, lineGlyph(line) ?? this.metrics.glyph) : renderProse(line));
   }
 
@@ -386,7 +447,7 @@ class ColabAssembler {
   }
 
   private startCode(page: number, editor: Rect | null): CodeDraft {
-    const draft: CodeDraft = { kind: 'code', page, source: [], outputs: [], editor, lastCodeY: 0, lastCodePage: page };
+    const draft: CodeDraft = { kind: 'code', page, source: [], outputs: [], editor, lastCodeY: 0, lastCodePage: page, lastOutputMono: false };
     this.drafts.push(draft);
     this.current = draft;
     this.lastCode = draft;
@@ -394,19 +455,19 @@ class ColabAssembler {
   }
 
   private startMarkdown(page: number): MarkdownDraft {
-    const draft: MarkdownDraft = { kind: 'markdown', page, lines: [] };
+    const draft: MarkdownDraft = { kind: 'markdown', page, lines: [], lastHeading: null };
     this.drafts.push(draft);
     this.current = draft;
     return draft;
   }
 
   private onGrid(y0: number, y1: number): boolean {
-    const steps = (y1 - y0) / this.metrics.pitch;
+    const steps = (y1 - y0) / this.metrics.codePitch;
     return Math.abs(steps - Math.round(steps)) <= 0.2 && steps < 3.5;
   }
 
-  private blankLines(y0: number, y1: number): number {
-    return Math.min(60, Math.max(0, Math.round((y1 - y0) / this.metrics.pitch) - 1));
+  private blankLines(y0: number, y1: number, pitch: number): number {
+    return Math.min(60, Math.max(0, Math.round((y1 - y0) / pitch) - 1));
   }
 
   private toCell(draft: CodeDraft | MarkdownDraft, index: number): Cell {
@@ -418,6 +479,16 @@ class ColabAssembler {
       .filter((o): o is CellOutput => o !== null);
     return { index, kind: 'code', source: draft.source.map((l) => l.text).join('\n'), executionCount: null, outputs, id: null, page: draft.page };
   }
+}
+
+/**
+ * Images that are figures. Chrome paints the blurred shadow of Colab's pop-ups (the auto-save
+ * notice, the top bar) as an image exactly under a black-filled box of the same size: not content.
+ */
+function figures(page: RawPage): PlacedImage[] {
+  const shadows = page.boxes.filter((b) => b.paint === 'fill' && b.color === '#000000');
+  const same = (a: Rect, b: Rect) => Math.abs(a.x0 - b.x0) < 1 && Math.abs(a.y0 - b.y0) < 1 && Math.abs(a.x1 - b.x1) < 1 && Math.abs(a.y1 - b.y1) < 1;
+  return page.images.filter((image) => !shadows.some((shadow) => same(shadow, image)));
 }
 
 /** Colab prints no tint for errors: a traceback is told by its text. */

@@ -59,19 +59,23 @@ export function frameColorOf(pages: Array<{ page: RawPage; lines: TextLine[] }>)
 }
 
 /**
- * The smallest of `boxes` around the line's start, or null. Sizes count only what lies on the page:
- * a cell cut by a page break is drawn whole, far beyond the page, and must not lose to the page's
- * own content box.
+ * The innermost of `boxes` around the line's start, or null: the narrowest, then the shortest on the
+ * page. Cell boxes nest (page area, cell, editor or output area) and each inner one is narrower by a
+ * few points; heights are no guide, since a cell cut by a page break is drawn whole, far beyond the
+ * page, and can be taller on the page than the page's own content box.
  */
 export function tightest<T extends Rect>(boxes: T[], line: TextLine, pageHeight = Infinity): T | null {
   let best: T | null = null;
-  let bestArea = Infinity;
+  let bestWidth = Infinity;
+  let bestHeight = Infinity;
   for (const box of boxes) {
     if (!containsLine(box, line)) continue;
-    const area = (box.x1 - box.x0) * (Math.min(box.y1, pageHeight) - Math.max(box.y0, 0));
-    if (area < bestArea) {
+    const width = box.x1 - box.x0;
+    const height = Math.min(box.y1, pageHeight) - Math.max(box.y0, 0);
+    if (width < bestWidth - 0.25 || (Math.abs(width - bestWidth) <= 0.25 && height < bestHeight)) {
       best = box;
-      bestArea = area;
+      bestWidth = width;
+      bestHeight = height;
     }
   }
   return best;
