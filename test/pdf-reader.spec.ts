@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Cell, cellOutputText, type SubmissionDocument, UnreadableSubmissionError } from '../src/ingest/document.js';
-import { readPdf } from '../src/ingest/pdf.reader.js';
+import { NO_TEXT_REASON, readPdf } from '../src/ingest/pdf.reader.js';
 import {
   EXERCISE_1,
   EXERCISE_2,
@@ -262,6 +262,19 @@ describe('PDF reader on files that are not readable PDFs', () => {
     expect(await reasonFor(tinyPdf({ pages: [], count: 0 }))).toBe('PDF has no pages');
     expect(await reasonFor(tinyPdf({ pages: ['', '', '', ''] }), { maxPages: 3 })).toBe('too long: 4 pages, limit 3');
     expect(await reasonFor(Buffer.from('%PDF-1.7\nnothing but a header\n%%EOF\n'))).toMatch(/^damaged PDF: /);
+  });
+
+  it('rejects a PDF without text (a scan, a photograph, a rasterised print) with its own reason', async () => {
+    // A page that is one picture (an inline 2×2 grey image scaled over the whole page).
+    const picture = 'q 612 0 0 792 0 0 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \x10\x80\xf0\x40 EI Q';
+    const scannerFooter = 'BT /F1 8 Tf 200 20 Td (Scanned with CamScanner) Tj ET';
+    expect(await reasonFor(tinyPdf({ pages: [picture, picture] }))).toBe(NO_TEXT_REASON);
+    expect(await reasonFor(tinyPdf({ pages: [`${picture} ${scannerFooter}`, `${picture} ${scannerFooter}`] }))).toBe(NO_TEXT_REASON);
+    expect(await reasonFor(tinyPdf({ pages: ['', ''] }))).toBe(NO_TEXT_REASON);
+    expect(NO_TEXT_REASON).toMatch(/File → Print/);
+    // A print with a figure on one page of two is a print.
+    const text = 'BT /F1 12 Tf 72 720 Td (Exercise 1: Load the model) Tj ET';
+    await expect(readPdf(tinyPdf({ pages: [text, picture] }), 'print.pdf')).resolves.toMatchObject({ kind: 'pdf' });
   });
 
   it('gives up on a PDF bomb at the time limit, then reads the next file normally', async () => {

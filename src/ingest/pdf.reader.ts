@@ -3,6 +3,7 @@ import { assembleCells } from './pdf/cells.js';
 import { type ExtractedPdf, extractPdfLayout, PdfExtractionError } from './pdf/extract.js';
 import { layoutPage, measureDocument, splitPageLines } from './pdf/layout.js';
 import { repeatedMarginLines } from './pdf/margins.js';
+import type { RawPage } from './pdf/raw-page.js';
 import { readColabPrint } from './pdf/colab/reader.js';
 
 export interface PdfReadOptions {
@@ -34,6 +35,7 @@ export async function readPdf(bytes: Uint8Array, filename: string, opts: PdfRead
     const first = extracted.pageErrors[0];
     throw new UnreadableSubmissionError(filename, `damaged PDF: no page could be read${first ? ` (${first.message})` : ''}`);
   }
+  if (hasNoTextLayer(extracted)) throw new UnreadableSubmissionError(filename, NO_TEXT_REASON);
   return pdfDocument(extracted, filename);
 }
 
@@ -95,6 +97,23 @@ function colabDocument(extracted: ExtractedPdf, filename: string): SubmissionDoc
     warnings,
     reading: { layout: read.layout, confidence: Math.round(read.confidence * (1 - lostPages) * 1000) / 1000 },
   };
+}
+
+export const NO_TEXT_REASON =
+  'this PDF has no text: print the notebook again with File → Print and save it as PDF; do not scan or photograph it';
+
+/**
+ * A scan, a photograph or a print rasterised by its driver holds pictures of text, not text: no
+ * page has any, or more than half of its pages are one big picture with at most a scanner app's footer on it.
+ */
+export function hasNoTextLayer({ pages }: ExtractedPdf): boolean {
+  const chars = (page: RawPage) => page.text.reduce((sum, item) => sum + item.str.replace(/\s/g, '').length, 0);
+  if (pages.every((page) => chars(page) === 0)) return true;
+  const scanned = pages.filter((page) => {
+    const area = page.width * page.height;
+    return chars(page) < 30 && page.images.some((image) => (image.x1 - image.x0) * (image.y1 - image.y0) >= area * 0.5);
+  });
+  return scanned.length > pages.length / 2;
 }
 
 /** Cheap checks before pdf.js sees the bytes: they give the clearest reasons. */
