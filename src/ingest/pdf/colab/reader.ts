@@ -104,10 +104,10 @@ function codeLeftOf(pages: PageInput[]): number {
     }
   }
   const fromBoxes = mode(firsts);
-  if (fromBoxes !== null && firsts.length >= 3) return fromBoxes;
+  if (fromBoxes !== null) return fromBoxes;
   const starts = pages.flatMap(({ lines }) => lines.filter(isMono).map((l) => l.x0));
   const counts = roundedCounts(starts);
-  const enough = Math.max(2, starts.length * 0.05);
+  const enough = Math.max(1, starts.length * 0.03);
   const candidates = [...counts].filter(([, count]) => count >= enough).map(([x]) => x);
   if (candidates.length > 0) return Math.min(...candidates);
   return starts.length > 0 ? Math.min(...starts) : 0;
