@@ -32,6 +32,8 @@ export interface ReviewedGradeView extends ReviewedGrade {
   kind: GradeReport['kind'];
   student: GradeReport['student'];
   flags: GradeReport['flags'];
+  /** How sure the grader was of its reading; null for grades made before it was recorded. */
+  reading: NonNullable<GradeReport['reading']> | null;
 }
 
 export interface AttemptView {
@@ -125,6 +127,7 @@ export function reviewedView(grade: CurrentGradeRow): ReviewedGradeView {
     kind: report.kind,
     student: report.student,
     flags: report.flags,
+    reading: report.reading ?? null,
     ...reviewed,
   };
 }

@@ -58,6 +58,7 @@ pre.out { border-top:1px dashed #e5e7eb; } pre.stderr { background:#fff7ed; } pr
 .check form { display:flex; gap:6px; flex-wrap:wrap; margin-top:6px; }
 .check form input[name=points] { width:70px; } .check form input[name=reason] { flex:1; min-width:160px; }
 .struck { text-decoration:line-through; color:#9ca3af; }
+#reading-measures tr.low td { color:#b91c1c; } #read-uncertain { margin-bottom:8px; }
 .status-line { font-weight:600; } .notice { padding:8px 10px; border-radius:4px; background:#eff6ff; border:1px solid #bfdbfe; }
 .error-text { color:#b91c1c; }
 .latency-chart { height:220px; margin:8px 0; }

@@ -35,6 +35,7 @@ export async function loadHandIn(
           outputs: cell.outputs.map((o) => ({ kind: 'text' as const, stream: o.stream, text: o.text })),
         }),
       ),
+      reading: { layout: document.reading.layout, confidence: document.reading.confidence, warnings: document.warnings },
     };
   } catch (error) {
     return { unavailable: `${submission.filename} cannot be shown: ${(error as Error).message}` };

@@ -6,6 +6,7 @@ import type { AuthenticatedUser } from '../../auth/auth.types.js';
 import type { GradeReport } from '../../grading/grade.types.js';
 import type { SubmissionView } from '../../submissions/submission.repository.js';
 import { ERROR_MESSAGE_FOR_STUDENTS } from '../../submissions/submission.view.js';
+import { FLAG_WORDING } from '../../grading/flag-wording.js';
 import { html, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
 
@@ -36,6 +37,7 @@ ${
   report
     ? html`<div class="card" id="pending-grade"><h2>Latest grade (pending review by the instructor): ${report.score} / ${report.maxScore}</h2>
 <p class="small muted">${latestGraded?.filename}, received ${latestGraded?.receivedAt.toISOString()}</p>
+${report.flags.some((f) => f.name === 'read_uncertain') ? html`<p class="notice" id="read-uncertain">${FLAG_WORDING.read_uncertain.student}</p>` : null}
 <table class="grid"><thead><tr><th>Exercise</th><th>Status</th><th>Points</th><th>What to fix</th></tr></thead><tbody>
 ${report.exercises.map(
   (e) => html`<tr><td>${e.number}. ${e.title}</td><td><span class="pill st-${e.status}">${e.status}</span></td><td>${e.score} / ${e.maxScore}</td>

@@ -9,13 +9,15 @@ import type { ReviewedCheck } from '../../review/logic/grade-view.js';
 import { html, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
 import type { ViewCell, ViewOutput } from '../notebook-view.js';
+import { type ReaderView, readingPanel } from './reading.panel.js';
 import { rerunPanel, type RerunRow } from './rerun.panel.js';
+import { describeFlagForStaff } from '../../grading/flag-wording.js';
 import { renderMarkdown } from '../markdown.js';
 
 export type Evidence = Awaited<ReturnType<EvidenceService['evidence']>>;
 
 /** The hand-in for the page: notebook cells, or why they cannot be shown. */
-export type HandIn = { cells: ViewCell[] } | { unavailable: string };
+export type HandIn = { cells: ViewCell[]; reading?: ReaderView } | { unavailable: string };
 
 function output(o: ViewOutput): SafeHtml {
   switch (o.kind) {
@@ -157,12 +159,13 @@ ${e.checks.map((c) => checkBlock(c, submission.id, user))}
   ${
     grade
       ? html`<div style="font-size:18px;margin-top:6px">Total <b id="total">${grade.score}</b> / ${grade.maxScore}${grade.score !== grade.originalScore ? html` <span class="muted small" id="original-total">(grader: ${grade.originalScore})</span>` : null}</div>
-  <div>${grade.flags.map((f) => html`<span class="badge" title="${f.detail}">${f.name}${f.exercise ? ` (ex ${f.exercise})` : ''}</span>`)}</div>
+  <div>${grade.flags.map((f) => html`<span class="badge" title="${describeFlagForStaff(f)}">${f.name}${f.exercise ? ` (ex ${f.exercise})` : ''}</span>`)}</div>
   <div class="small muted">spec ${grade.spec.id} ${grade.spec.version} · grader ${grade.graderVersion} · graded ${grade.gradedAt} · <a id="export-gradescope" href="/api/submissions/${submission.id}/results.json">Gradescope results.json</a></div>`
       : html`<div class="muted">Not graded.</div>`
   }
   ${grade && failing > 0 ? html`<div style="margin-top:8px"><button type="button" data-rerun="${submission.id}">Re-run failed checks (${failing})</button> <span id="rerun-status" class="status-line" role="status" aria-live="polite"></span></div>` : null}
 </div>
+${grade ? readingPanel(submission.kind, grade.reading, grade.flags, 'cells' in handIn ? (handIn.reading ?? null) : null) : null}
 ${grade && grade.preliminaries.length ? html`<div class="card"><h2>Identity and runtime</h2>${grade.preliminaries.map((c) => checkBlock(c, submission.id, user))}</div>` : null}
 ${rerunPanel(reruns)}
 <h2>${submission.kind === 'pdf' ? 'PDF as handed in (the text the reader found, cell by cell)' : 'Notebook as handed in'}</h2>
