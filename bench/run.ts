@@ -1,20 +1,21 @@
 /**
  * `npm run bench [-- section...]`: runs the benchmarks and prints their numbers as JSON lines.
- * Sections: numpy, static, pdf, rerun (slow: builds a ResNet101 and runs it on the CPU), api, review,
+ * Sections: numpy, static, pdf, colab (the real Colab prints in REFERENCE_DIR), rerun (slow: builds a ResNet101 and runs it on the CPU), api, review,
  * pages (the class page for 300 students in chromium).
- * Without arguments: numpy, static, pdf. Speed targets live here, never in the tests.
+ * Without arguments: numpy, static, pdf, colab. Speed targets live here, never in the tests.
  */
 const SECTIONS: Record<string, () => Promise<unknown>> = {
   numpy: async () => (await import('./numpy-random.bench.js')).benchNumpyRandom(),
   static: async () => (await import('./static-grading.bench.js')).benchStaticGrading(),
   pdf: async () => (await import('./pdf-reader.bench.js')).benchPdfReader(),
+  colab: async () => (await import('./colab-prints.bench.js')).benchColabPrints(),
   rerun: async () => (await import('./rerun.bench.js')).benchRerun(),
   api: async () => (await import('./api.bench.js')).benchApi(),
   review: async () => (await import('./review.bench.js')).benchReview(),
   pages: async () => (await import('./pages.bench.js')).benchPages(),
 };
 
-const DEFAULT_SECTIONS = ['numpy', 'static', 'pdf'];
+const DEFAULT_SECTIONS = ['numpy', 'static', 'pdf', 'colab'];
 
 async function main(): Promise<void> {
   const requested = process.argv.slice(2);
