@@ -1,6 +1,7 @@
 import type { CheckSpec, SeedSource } from '../../specs/spec.schema.js';
 import { firstNormals, labelsByResolution, MAX_EXERCISE7_NORMALS, parseNumpyArray } from '../../numpy-random/index.js';
 import { quote, regex } from '../patterns.js';
+import { evaluatePythonInteger } from './expression.js';
 import type { SectionEvidence } from '../evidence.js';
 import { absenceReason, type CheckContext, type CheckOutcome, fail, pass } from './check.types.js';
 
@@ -18,22 +19,54 @@ interface ClaimedSeed {
 /**
  * The seed the student used. The printed `Random seed set to N` comes first: it survives a PDF print
  * (code lines may not) and it is what the data was generated with. The code is the fallback.
+ * The code's seed is the value its expression computes (`seed_val = 6*7` is 42); code the grader
+ * cannot evaluate (`int(time.time())`) names no seed, so it never contradicts the printed one.
  */
 export function claimedSeed(source: SeedSource, evidence: SectionEvidence): ClaimedSeed | null {
   const printed = regex(source.outputPattern).exec(evidence.output);
-  const coded = regex(source.codePattern).exec(evidence.code);
-  const codeSeed = coded ? Number(coded[1]) : null;
+  const coded = codeSeed(source.codePattern, evidence.code);
+  const codeValue = coded?.seed ?? null;
   if (printed) {
     const seed = Number(printed[1]);
     const conflict =
-      codeSeed !== null && codeSeed !== seed ? `the code now sets ${codeSeed} but the output says ${seed}` : null;
+      codeValue !== null && codeValue !== seed ? `the code now sets ${codeValue} but the output says ${seed}` : null;
     return { seed, source: `printed ${quote(printed[0])}`, conflict };
   }
-  if (codeSeed !== null) {
+  if (coded && codeValue !== null) {
     const note = evidence.codeMayBeHidden ? ' (no printed seed in the PDF; read from the code)' : '';
-    return { seed: codeSeed, source: `code ${quote(coded![0].trim())}${note}`, conflict: null };
+    return { seed: codeValue, source: `code ${quote(coded.text)}${coded.computed ? ` (= ${codeValue})` : ''}${note}`, conflict: null };
   }
   return null;
+}
+
+/** numpy's legacy RandomState accepts seeds in [0, 2**32 - 1]. */
+const MAX_SEED = 2n ** 32n - 1n;
+
+/**
+ * The seed the code sets: the last assignment the pattern finds (Python runs them in order), its
+ * right-hand side evaluated as a constant integer expression. The capture group is where the
+ * expression starts; a pattern that captures only digits (`(\d+)`) still gets the whole expression,
+ * up to the end of the line or a comment. `seed: null` when it cannot be evaluated.
+ */
+export function codeSeed(pattern: string, code: string): { seed: number | null; text: string; computed: boolean } | null {
+  let last: RegExpExecArray | null = null;
+  const global = new RegExp(pattern, 'gmd');
+  for (const match of code.matchAll(global)) last = match;
+  if (!last || last[1] === undefined || !last.indices?.[1]) return null;
+  const start = last.indices[1][0];
+  const lineEnd = code.indexOf('\n', start);
+  const line = code.slice(start, lineEnd < 0 ? code.length : lineEnd);
+  const expression = stripComment(line).trim();
+  const value = evaluatePythonInteger(expression);
+  const seed = value !== null && value >= 0n && value <= MAX_SEED ? Number(value) : null;
+  const text = `${code.slice(last.index, start).trimStart()}${expression}`;
+  return { seed, text, computed: seed !== null && String(seed) !== expression };
+}
+
+/** A Python line without its `# comment` (the seed line holds no strings, so a `#` starts one). */
+function stripComment(line: string): string {
+  const hash = line.indexOf('#');
+  return hash < 0 ? line : line.slice(0, hash);
 }
 
 export function seedNotForbidden(check: SeedNotForbidden, context: CheckContext): CheckOutcome {
