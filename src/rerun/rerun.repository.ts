@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { ORT_PROVIDER_NAMES } from './onnx/providers.js';
 import type { RerunReport } from './rerun.types.js';
 
 const STATUS = { completed: 'succeeded', failed: 'failed', error: 'error' } as const;
@@ -45,7 +46,7 @@ export class RerunRepository {
       submissionId,
       jobId,
       device: environment.runnerDevice === 'cuda' ? environment.deviceName : `cpu${environment.deviceName ? ` (${environment.deviceName})` : ''}`,
-      executionProvider: environment.executionProvider === 'cuda' ? 'CUDAExecutionProvider' : environment.executionProvider === 'cpu' ? 'CPUExecutionProvider' : null,
+      executionProvider: environment.executionProvider ? ORT_PROVIDER_NAMES[environment.executionProvider] : null,
       torchVersion: environment.torch,
       ortVersion: environment.ortVersion,
       metrics: report as unknown as Prisma.InputJsonValue,

@@ -1,4 +1,5 @@
 import type { CheckResult, Flag } from '../grading/grade.types.js';
+import type { ExecutionProvider, ProviderAttempt } from './onnx/providers.js';
 
 /** The steps in the order a report lists them (data is generated while the runner converts). */
 export const RERUN_STEPS = ['convert', 'student_onnx', 'data', 'pytorch_logits', 'ort_logits', 'benchmark'] as const;
@@ -21,9 +22,12 @@ export interface RerunEnvironment {
   onnx: string | null;
   python: string | null;
   ortVersion: string | null;
-  /** The execution provider ONNX Runtime actually ran with. */
-  executionProvider: 'cuda' | 'cpu' | null;
+  /** The execution provider ONNX Runtime actually ran with (CUDA, else WebGPU, else CPU). */
+  executionProvider: ExecutionProvider | null;
+  /** Why the providers tried before it could not be used, in order ('; '); null when the first was. */
   fallbackReason: string | null;
+  /** Every provider tried for our export's session, in order, with its reason (absent in older reports). */
+  providerAttempts?: ProviderAttempt[] | null;
   opsetRequested: number;
   opsetUsed: number | null;
 }

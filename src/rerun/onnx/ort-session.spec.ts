@@ -12,8 +12,10 @@ import {
   openOrtSession,
   planBatches,
   profileNodePlacement,
+  providerKnownUnavailable,
   runLogits,
 } from './ort-session.js';
+import { describeVulkan } from './providers.js';
 
 describe('planBatches', () => {
   it('uses the requested size for a symbolic batch, the last run shorter', () => {
@@ -63,6 +65,31 @@ describe('ORT sessions on real tiny models', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('tries CUDA, then WebGPU, then the CPU, and records why each GPU provider could not be used', async () => {
+    // The first session of this process: nothing remembered yet, every provider really asked.
+    const opened = await openOrtSession(join(dir, 'dynamic.onnx'), { provider: 'auto' });
+    try {
+      const order = { cuda: ['cuda'], webgpu: ['cuda', 'webgpu'], cpu: ['cuda', 'webgpu', 'cpu'] }[opened.executionProvider];
+      expect(opened.attempts.map((a) => a.provider)).toEqual(order);
+      expect(opened.attempts.map((a) => a.ok)).toEqual(order.map((_, i) => i === order.length - 1));
+      if (opened.executionProvider !== 'cpu') return; // a machine with a GPU provider: the order is all there is to check
+      // This CPU machine: onnxruntime-node's CPU build has no CUDA library, and there is no Vulkan adapter.
+      const [cuda, webgpu, cpu] = opened.attempts;
+      expect(cuda).toMatchObject({ ok: false, remembered: false, reason: 'CUDA execution provider unavailable: OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library' });
+      expect(webgpu).toMatchObject({ ok: false, remembered: false, reason: `WebGPU execution provider unavailable: Failed to get a WebGPU adapter: No supported adapters (${describeVulkan()})` });
+      expect(cpu).toMatchObject({ ok: true, remembered: false, reason: null });
+      expect(opened.fallbackReason).toBe(`${cuda.reason}; ${webgpu.reason}`);
+      // Both are machine properties: remembered for the process.
+      expect(cudaProviderKnownMissing()).toBe(cuda.reason);
+      expect(providerKnownUnavailable('webgpu')).toBe(webgpu.reason);
+      // And the CPU session runs the model.
+      const result = await runLogits(opened, { data: images, shape: [count, 3, size, size] }, 4);
+      for (let i = 0; i < expected.length; i++) expect(result.data[i]).toBeCloseTo(expected[i], 3);
+    } finally {
+      await closeOrtSession(opened);
+    }
+  });
+
   it('falls back to CPU when CUDA cannot be used, and says so', async () => {
     const cudaPresent = ort.listSupportedBackends().some((b) => b.name === 'cuda' && b.bundled);
     const opened = await openOrtSession(join(dir, 'dynamic.onnx'), { provider: 'auto' });
@@ -89,7 +116,15 @@ describe('ORT sessions on real tiny models', () => {
     // This machine's onnxruntime-node is the CPU build: its CUDA library is not there at all.
     expect(missing).toMatch(/^CUDA execution provider unavailable: .*Failed to load shared library/);
     const again = await openOrtSession(join(dir, 'dynamic.onnx'), { provider: 'auto' });
-    expect(again).toMatchObject({ executionProvider: 'cpu', fallbackReason: missing });
+    if (again.executionProvider === 'cpu') {
+      // Neither GPU provider is asked again; both reasons are still given, CUDA's first.
+      const webgpu = providerKnownUnavailable('webgpu');
+      expect(webgpu).toMatch(/^WebGPU execution provider unavailable: /);
+      expect(again).toMatchObject({ executionProvider: 'cpu', fallbackReason: `${missing}; ${webgpu}` });
+      expect(again.attempts.map((a) => [a.provider, a.remembered])).toEqual([['cuda', true], ['webgpu', true], ['cpu', false]]);
+    } else {
+      expect(again).toMatchObject({ executionProvider: 'webgpu', fallbackReason: missing });
+    }
     await closeOrtSession(again);
   });
 

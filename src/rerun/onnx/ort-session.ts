@@ -1,12 +1,14 @@
 /**
- * ONNX Runtime (onnxruntime-node) for the re-run: open a session on the execution provider asked for,
- * falling back to CPU when CUDA cannot be used, and record which one was actually registered, so that a
- * CPU run is never reported as a GPU one. Then logits in batches and batch-1 timings.
+ * ONNX Runtime (onnxruntime-node) for the re-run: open a session on the best execution provider the
+ * machine has (CUDA, else WebGPU, else CPU: providers.ts), record which one was actually registered and
+ * why each one before it could not be, so that a CPU run is never reported as a GPU one. Then logits in
+ * batches and batch-1 timings.
  *
  * CUDA in onnxruntime-node needs its CUDA provider library next to the binding (installed with
- * `--onnxruntime-node-install-cuda`); when missing, creating a CUDA session throws and we fall back.
- * With CUDA registered ORT may still place single nodes on CPU; `profileNodePlacement` tells how many
- * nodes ran where, from ORT's own profile.
+ * `--onnxruntime-node-install-cuda`); WebGPU is bundled but needs a Vulkan loader and driver. When one
+ * is missing, creating its session throws and the next provider is tried. With a GPU provider
+ * registered ORT may still place single nodes on CPU; `profileNodePlacement` tells how many nodes ran
+ * where, from ORT's own profile.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,9 +16,16 @@ import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { measureUntilStable, type MeasureOptions, type MeasureResult } from '../stats.js';
 import { isSymbolicDim, type Dim } from './graph-check.js';
+import {
+  chooseProvider,
+  type ExecutionProvider,
+  type ProviderAttempt,
+  type ProviderMemory,
+  type ProviderRequest,
+  providerChain,
+} from './providers.js';
 
-export type ProviderRequest = 'auto' | 'cuda' | 'cpu';
-export type ExecutionProvider = 'cuda' | 'cpu';
+export { ORT_PROVIDER_NAMES, type ExecutionProvider, type ProviderAttempt, type ProviderRequest } from './providers.js';
 
 export interface OpenSessionOptions {
   readonly provider: ProviderRequest;
@@ -29,21 +38,21 @@ export interface OpenedSession {
   readonly session: ort.InferenceSession;
   readonly modelPath: string;
   readonly requested: ProviderRequest;
-  /** The provider the session was created with; 'cuda' only if ORT accepted the CUDA provider. */
+  /** The provider the session was created with; a GPU one only if ORT accepted it. */
   readonly executionProvider: ExecutionProvider;
-  /** Why CUDA was not used although asked for (null when it was, or when CPU was asked for). */
+  /**
+   * Why the providers tried before it could not be used, in order ('; '): null when the first one
+   * tried was used (the first GPU provider, or the CPU when the CPU was asked for).
+   */
   readonly fallbackReason: string | null;
+  /** Every provider tried, in order, with its outcome and reason. */
+  readonly attempts: readonly ProviderAttempt[];
   readonly inputName: string;
   readonly outputName: string;
   readonly inputShape: readonly Dim[];
   readonly ortVersion: string;
   readonly createSeconds: number;
 }
-
-export const ORT_PROVIDER_NAMES: Record<ExecutionProvider, string> = {
-  cuda: 'CUDAExecutionProvider',
-  cpu: 'CPUExecutionProvider',
-};
 
 function baseOptions(options: OpenSessionOptions): ort.InferenceSession.SessionOptions {
   return {
@@ -56,7 +65,15 @@ function providerList(
   provider: ExecutionProvider,
   options: OpenSessionOptions,
 ): ort.InferenceSession.ExecutionProviderConfig[] {
-  return provider === 'cuda' ? [{ name: 'cuda', deviceId: options.cudaDeviceId ?? 0 }] : ['cpu'];
+  switch (provider) {
+    case 'cuda':
+      return [{ name: 'cuda', deviceId: options.cudaDeviceId ?? 0 }];
+    case 'webgpu':
+      // ORT's defaults (layout, validation); outputs come back to the CPU, as the other providers' do.
+      return [{ name: 'webgpu' }];
+    case 'cpu':
+      return ['cpu'];
+  }
 }
 
 async function createOn(
@@ -73,36 +90,32 @@ async function createOn(
 }
 
 /**
- * Why the CUDA provider's library could not be loaded, once that happened in this process: it will not
- * appear later, and every new attempt only prints ORT's error again (twice per re-run, as seen on the
- * H100 machine whose onnxruntime-node had no CUDA build). Other CUDA failures (e.g. out of memory while
- * creating a session) are tried again next time.
+ * Providers found missing for good in this process (a provider library that is not there, no WebGPU
+ * adapter): they will not appear later, and every new attempt only prints ORT's error again (twice per
+ * re-run, as seen on the H100 machine whose onnxruntime-node had no CUDA build). Other failures
+ * (e.g. out of memory while creating a session) are tried again next time.
  */
-let cudaLibraryMissing: string | null = null;
+const unavailable: ProviderMemory = new Map();
 
 export function cudaProviderKnownMissing(): string | null {
-  return cudaLibraryMissing;
+  return unavailable.get('cuda') ?? null;
 }
 
-/** Opens a session; CUDA first when asked for ('cuda' or 'auto'), CPU when CUDA cannot be registered. */
+/** Why a provider is known to be unusable in this process, or null. */
+export function providerKnownUnavailable(provider: ExecutionProvider): string | null {
+  return unavailable.get(provider) ?? null;
+}
+
+/**
+ * Opens a session on the first provider of the request's chain that works: 'auto' and 'cuda' try CUDA,
+ * then WebGPU, then CPU; 'webgpu' tries WebGPU, then CPU; 'cpu' only the CPU.
+ */
 export async function openOrtSession(modelPath: string, options: OpenSessionOptions): Promise<OpenedSession> {
   const started = performance.now();
-  let session: ort.InferenceSession | null = null;
-  let executionProvider: ExecutionProvider = 'cpu';
-  let fallbackReason: string | null = null;
-  if (options.provider !== 'cpu' && cudaLibraryMissing !== null) {
-    fallbackReason = cudaLibraryMissing;
-  } else if (options.provider !== 'cpu') {
-    try {
-      session = await createOn(modelPath, 'cuda', options);
-      executionProvider = 'cuda';
-    } catch (error) {
-      const message = (error as Error).message;
-      fallbackReason = `CUDA execution provider unavailable: ${message.split('\n')[0]}`;
-      if (/failed to load shared library|cannot open shared object/i.test(message)) cudaLibraryMissing = fallbackReason;
-    }
-  }
-  session ??= await createOn(modelPath, 'cpu', options);
+  const choice = await chooseProvider(providerChain(options.provider), (provider) => createOn(modelPath, provider, options), {
+    memory: unavailable,
+  });
+  const { session } = choice;
   if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
     await session.release();
     throw new Error(`${modelPath}: expected one input and one output (run the graph check first)`);
@@ -112,8 +125,9 @@ export async function openOrtSession(modelPath: string, options: OpenSessionOpti
     session,
     modelPath,
     requested: options.provider,
-    executionProvider,
-    fallbackReason,
+    executionProvider: choice.provider,
+    fallbackReason: choice.fallbackReason,
+    attempts: choice.attempts,
     inputName: session.inputNames[0],
     outputName: session.outputNames[0],
     inputShape: inputMeta.isTensor ? [...inputMeta.shape] : [],
@@ -234,7 +248,7 @@ export function countNodesPerProvider(profile: unknown): Record<string, number> 
 
 /**
  * Runs one inference with ORT's profiler on the provider the session got, and reports how many node
- * kernels ran on each provider: evidence that "CUDA" meant the GPU did the work.
+ * kernels ran on each provider: evidence that "CUDA" or "WebGPU" meant the GPU did the work.
  */
 export async function profileNodePlacement(
   opened: OpenedSession,
