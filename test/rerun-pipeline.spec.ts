@@ -72,7 +72,9 @@ describe('re-run of a hand-in', () => {
     expect(accuracyClaim.evidence).toMatch(/0\.21/);
     expect(flagNames(report)).toContain('not_reproduced');
     // Measured on a CPU: the GPU speedup claim is not comparable, and says why.
-    expect(check(report, 'rerun.claim.speedup')).toMatchObject({ status: 'skip', evidence: 'not comparable: the re-run did not run both models on a GPU' });
+    expect(check(report, 'rerun.claim.speedup')).toMatchObject({ status: 'skip', evidence: 'not comparable: the re-run did not run both models on a GPU (PyTorch on the CPU, ONNX Runtime on the CPU)' });
+    // The CPU was asked for: ORT tried only it, and nothing fell back.
+    expect(report.environment).toMatchObject({ fallbackReason: null, providerAttempts: [{ provider: 'cpu', ok: true, reason: null, remembered: false, seconds: expect.any(Number) }] });
     expect(check(report, 'rerun.benchmark')?.evidence).toMatch(/^CPU \(.*\), ORT on cpu: PyTorch p50 .* ms, ONNX Runtime p50 .* ms, speedup/);
     expect(report.steps.map((s) => [s.name, s.status])).toEqual([
       ['convert', 'ok'], ['student_onnx', 'ok'], ['data', 'ok'], ['pytorch_logits', 'ok'], ['ort_logits', 'ok'], ['benchmark', 'ok'],

@@ -71,6 +71,19 @@ describe('compareClaims', () => {
     ]);
   });
 
+  it('widens the speedup interval by a provider factor when ORT ran on another provider than the student\'s', () => {
+    const measured = { speedup: { ratio: 0.5, low: 0.4, high: 0.6 } };
+    const widened = { ...tolerances, speedup: { relative: 0.1, factor: 2, provider: 'ONNX Runtime on WebGPU' } };
+    const [honest] = compareClaims({ speedup: 1.19 }, measured, widened).results;
+    expect(honest).toMatchObject({ reproduced: true, evidence: 'claimed speedup 1.19x, measured 0.5x (interval 0.4..0.6, accepted 0.18..1.32 with ×/÷2 for ONNX Runtime on WebGPU, then ±10%)' });
+    expect(compareClaims({ speedup: 1.19 }, measured, tolerances).results[0].reproduced).toBe(false);
+    expect(compareClaims({ speedup: 1.4 }, measured, widened).results[0].reproduced).toBe(false);
+    // A factor of 1 is no widening, and says nothing about providers.
+    expect(compareClaims({ speedup: 0.5 }, measured, { ...tolerances, speedup: { relative: 0.1, factor: 1 } }).results[0].evidence)
+      .toBe('claimed speedup 0.5x, measured 0.5x (interval 0.4..0.6, accepted 0.36..0.66 with ±10%)');
+    expect(() => compareClaims({}, {}, { ...tolerances, speedup: { relative: 0.1, factor: 0.5 } })).toThrow(/invalid tolerances/);
+  });
+
   it('refuses nonsensical tolerances', () => {
     expect(() => compareClaims({}, {}, { ...tolerances, maxDifference: { floor: 0, factor: 0.5 } })).toThrow(
       /invalid tolerances/,

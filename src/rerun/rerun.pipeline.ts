@@ -14,6 +14,7 @@ import { withJobDir } from './job-dir.js';
 import { readNpyAs } from './npy.js';
 import { checkOnnxGraph, type GraphCheckResult } from './onnx/graph-check.js';
 import { benchmarkBatch1, closeOrtSession, openOrtSession, type OpenedSession, runLogits } from './onnx/ort-session.js';
+import { claimTolerancesFor, judgeSpeedupClaim, parityToleranceFor } from './provider-rules.js';
 import type { RunnerOutcome } from './runner-client.js';
 import type { RunnerRequest, RunnerTask } from './runner-protocol.js';
 import { RunnerSession, type RunnerSessionOptions } from './runner-session.js';
@@ -98,7 +99,7 @@ class RerunRun {
   ) {
     this.environment = {
       runnerDevice: null, deviceName: null, torch: null, torchvision: null, onnx: null, python: null,
-      ortVersion: null, executionProvider: null, fallbackReason: null, opsetRequested: rerun.opset, opsetUsed: null,
+      ortVersion: null, executionProvider: null, fallbackReason: null, providerAttempts: null, opsetRequested: rerun.opset, opsetUsed: null,
     };
     this.samples = { used: 0, total: rerun.data.samples, seed: null };
     const { options } = input;
@@ -178,9 +179,9 @@ class RerunRun {
       });
       const measured: MeasuredResults = torch && logits ? this.compare(torch, logits, data.labels) : {};
 
-      const speedup = this.input.options.benchmark && ours ? await this.benchmark(dir, ours, data.firstImage) : null;
+      if (this.input.options.benchmark && ours) await this.benchmark(dir, ours, data.firstImage);
       if (!this.input.options.benchmark) this.skip('benchmark', 'not requested');
-      this.claims({ ...measured, speedup: speedup ?? null });
+      this.claims(measured);
     } finally {
       for (const { value } of sessions) await closeOrtSession(value);
     }
@@ -196,14 +197,16 @@ class RerunRun {
     const confusion = { samples: labels.length, pytorch: torchMatrix, onnx: [] as { label: string; student: boolean; matrix: number[][] }[] };
     this.metrics.confusion = confusion;
     let studentMeasured: MeasuredResults = {};
+    // The provider ORT ran on sets the tolerance (WebGPU's is looser: provider-rules.ts, the spec's rerun.providers).
+    const tolerance = parityToleranceFor(rerun, this.environment.executionProvider);
     for (const { label, student, value: logits } of onnx) {
-      const parity = parityStats(logits, torch, rerun.parity);
+      const parity = parityStats(logits, torch, tolerance);
       const predictions = argmaxRows(logits, rerun.classes);
       const onnxMatrix = confusionMatrix(labels, predictions, rerun.classes);
       confusion.onnx.push({ label, student, matrix: onnxMatrix });
       const matricesMatch = matricesEqual(torchMatrix, onnxMatrix);
       const id = student ? 'rerun.student_parity' : 'rerun.parity';
-      this.check(id, `PyTorch and ONNX Runtime (${label}) agree on the seeded data (allclose atol ${rerun.parity.atol}, rtol ${rerun.parity.rtol})`,
+      this.check(id, `PyTorch and ONNX Runtime (${label}) agree on the seeded data (allclose atol ${tolerance.atol}, rtol ${tolerance.rtol})`,
         parity.allclose ? 'pass' : 'fail',
         `${parity.count / rerun.classes} samples: max |Δ| ${fmt(parity.maxAbsDiff)}, max relative ${fmt(parity.maxRelDiff)}, ${parity.mismatched} values outside tolerance; argmax agrees on ${predictions.filter((p, i) => p === torchPredictions[i]).length}/${predictions.length}; confusion matrices ${matricesMatch ? 'equal' : 'differ'}`);
       if (!parity.allclose && student) {
@@ -248,28 +251,30 @@ class RerunRun {
       ratio
         ? `${where}: PyTorch p50 ${fmt(torchMedian!.median)} ms, ONNX Runtime p50 ${fmt(ortMedian!.median)} ms, speedup ${fmt(ratio.ratio)}x (${fmt(ratio.low)}..${fmt(ratio.high)})`
         : `${where}: too few samples for a confidence interval`);
-    // A speedup is only comparable with the student's when both ran on a GPU.
-    const comparable = this.environment.runnerDevice === 'cuda' && this.environment.executionProvider === 'cuda';
-    return ratio && comparable ? { ratio: ratio.ratio, low: ratio.low, high: ratio.high } : null;
+    // Whether the ratio is comparable with the student's (both on a GPU) is judged with the claims.
   }
 
   private claims(measured: MeasuredResults): void {
-    const claimed = readStudentClaims(this.input.document, this.input.spec.spec, this.rerun);
-    const comparison = compareClaims(claimed, measured, this.rerun.tolerances);
+    const { speedup: claimedSpeedup, ...claimed } = readStudentClaims(this.input.document, this.input.spec.spec, this.rerun);
+    const comparison = compareClaims(claimed, measured, claimTolerancesFor(this.rerun, this.environment.executionProvider));
     for (const result of comparison.results) {
       this.check(`rerun.claim.${result.claim}`, `Printed ${result.claim} reproduced by the re-run`, result.reproduced ? 'pass' : 'fail', result.evidence);
       if (!result.reproduced) this.flags.push({ name: 'not_reproduced', exercise: null, detail: result.evidence });
     }
     for (const skipped of comparison.skipped) {
+      if (skipped.claim === 'speedup') continue; // judged below, with the providers both models ran on
       const why = skipped.reason === 'not_claimed'
         ? 'not printed in the hand-in'
-        : skipped.claim === 'speedup'
-          ? 'not comparable: the re-run did not run both models on a GPU'
-          : this.samples.used < this.samples.total
-            ? `measured on ${this.samples.used} of ${this.samples.total} samples only`
-            : 'not measured (an earlier step failed)';
+        : this.samples.used < this.samples.total
+          ? `measured on ${this.samples.used} of ${this.samples.total} samples only`
+          : 'not measured (an earlier step failed)';
       this.check(`rerun.claim.${skipped.claim}`, `Printed ${skipped.claim} reproduced by the re-run`, 'skip', why);
     }
+    // Compared only when PyTorch and ORT both ran on a GPU (ORT on CUDA or WebGPU, with the spec's
+    // tolerance for the provider); otherwise skipped with the reason, ORT's provider reasons included.
+    const speedup = judgeSpeedupClaim({ environment: this.environment, metrics: this.metrics, steps: this.steps }, claimedSpeedup, this.rerun);
+    this.check('rerun.claim.speedup', 'Printed speedup reproduced by the re-run', speedup.status, speedup.evidence);
+    if (speedup.status === 'fail') this.flags.push({ name: 'not_reproduced', exercise: null, detail: speedup.evidence });
   }
 
   private async studentOnnx(): Promise<GraphCheckResult | null> {
@@ -297,6 +302,7 @@ class RerunRun {
       this.environment.ortVersion = session.ortVersion;
       this.environment.executionProvider ??= session.executionProvider;
       this.environment.fallbackReason ??= session.fallbackReason;
+      this.environment.providerAttempts ??= [...session.attempts];
       return session;
     } catch (error) {
       this.steps.push({ name: 'ort_logits', status: 'error', seconds: 0, detail: `cannot open ${label} in ONNX Runtime: ${(error as Error).message}` });

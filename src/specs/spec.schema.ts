@@ -183,6 +183,20 @@ const exerciseSpec = z
 const claimSource = z.object({ exercise: z.number().int().min(1), pattern }).strict();
 
 /**
+ * What changes when ONNX Runtime ran on a given execution provider (src/rerun/provider-rules.ts):
+ * its parity tolerance, the max-difference claim's floor and factor, and a factor by which the
+ * measured speedup interval is widened (the student's ORT ran on CUDA; ours on another provider).
+ * Absent parts keep the section's own values.
+ */
+const providerRules = z
+  .object({
+    parity: z.object({ atol: z.number().min(0), rtol: z.number().min(0) }).strict().optional(),
+    maxDifference: z.object({ floor: z.number().positive(), factor: z.number().min(1) }).strict().optional(),
+    speedup: z.object({ factor: z.number().min(1) }).strict().optional(),
+  })
+  .strict();
+
+/**
  * How to re-run the lesson on the student's real model (GPU workers; the CPU works too, slowly).
  * Architecture, resolution, classes, opset and tolerances are lesson knowledge: they live here.
  */
@@ -213,6 +227,11 @@ const rerunSpec = z
         speedup: z.object({ relative: z.number().min(0) }).strict(),
       })
       .strict(),
+    /** Per execution provider (cuda, webgpu, cpu) tolerances that differ from the ones above. */
+    providers: z
+      .object({ cuda: providerRules.optional(), webgpu: providerRules.optional(), cpu: providerRules.optional() })
+      .strict()
+      .optional(),
     benchmark: benchmarkOptionsSchema,
     /** Per-step wall-time limits: one hang does not lose the other steps. */
     timeouts: z
