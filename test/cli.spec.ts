@@ -52,7 +52,9 @@ describe('grade CLI', () => {
     expect(lines.find((l) => l.includes('Okafor.ipynb'))).toMatch(/96\/100\s+seed_is_42\(ex7\)$/);
     expect(lines.find((l) => l.includes('Lee.docx'))).toMatch(/^lee \(no Gmail\)\s+.*REJECTED\s+unsupported file type '\.docx'/);
     expect(lines.find((l) => l.includes('Whitaker.ipynb'))).toMatch(/REJECTED\s+truncated notebook: the JSON ends early/);
-    expect(run.stdout).toMatch(/8 graded \(mean 88\.8\), 2 rejected; stored in Postgres postgres@127\.0\.0\.1:5432\//);
+    // Nguyen's edited Exercise 7 output holds its points for staff (issue #12): 90, not 97.
+    expect(lines.find((l) => l.includes('Nguyen.ipynb'))).toMatch(/90\/100\s+outputs_inconsistent\(ex7\) seed_is_42\(ex7\) held\(7 pts\)$/);
+    expect(run.stdout).toMatch(/8 graded \(mean 87\.9\), 2 rejected; stored in Postgres postgres@127\.0\.0\.1:5432\//);
     expect(await count('Grade')).toBe(8);
     // The truncated notebook is kept (its bytes could be read); the .docx never got that far.
     expect(await count('Submission')).toBe(9);

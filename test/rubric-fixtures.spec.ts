@@ -88,10 +88,12 @@ describe('Class_06_2 rubric on realistic hand-ins', () => {
     expect(check(result, 'ex5.max_difference').evidence).toContain('0.35172606 > 0.00001');
   });
 
-  it('catches seed 123 claimed while seed-42 values were printed', () => {
+  it('catches seed 123 claimed while seed-42 values were printed, and holds Exercise 7 for staff', () => {
     const result = grade(FIXTURE_VARIANTS.editedSeedOutput);
-    expect(result.score).toBe(97);
-    expect(statuses(result)).toEqual({ ...allPass, 7: 'partial' });
+    // A fabricated output scores no better than the honest seed 42 (96): Exercise 7's points wait for staff.
+    expect(result.score).toBe(90);
+    expect(statuses(result)).toEqual({ ...allPass, 7: 'fail' });
+    expect(result.holds.map((h) => `${h.flag}@${h.exercise}:${h.points}`)).toEqual(['outputs_inconsistent@7:7']);
     expect(flags(result)).toEqual(['outputs_inconsistent@7', 'seed_is_42@7']);
     expect(check(result, 'ex7.reproduced').evidence).toMatch(/^printed sample values are those of seed 42, not of the claimed seed 123/);
   });

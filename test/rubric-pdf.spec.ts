@@ -33,7 +33,7 @@ describe('grading PDF prints', () => {
     ['missing8to10', 70],
     ['cpuRuntime', 91],
     ['wrongResolution244', 90],
-    ['editedSeedOutput', 97],
+    ['editedSeedOutput', 90],
   ])('grades the %s hand-in printed to PDF as its notebook (%i points)', async (variant, score) => {
     const notebook = buildSubmission(FIXTURE_VARIANTS[variant]);
     const pdf = await printNotebookToPdf(notebook);

@@ -8,7 +8,12 @@ export function formatTable(reports: FileReport[]): string {
     const who =
       report.status === 'graded' && report.student.email ? report.student.email : canvas ? `${canvas.lastname} (no Gmail)` : '?';
     if (report.status === 'rejected') return [who, report.file, 'REJECTED', report.error];
-    const flags = report.flags.map((f) => (f.exercise ? `${f.name}(ex${f.exercise})` : f.name)).join(' ');
+    const held = (report.holds ?? []).reduce((n, h) => n + h.points, 0);
+    const flags = [
+      ...report.flags.map((f) => (f.exercise ? `${f.name}(ex${f.exercise})` : f.name)),
+      // Points withheld until staff review (the spec's holds): the score is not final.
+      ...((report.holds ?? []).length > 0 ? [`held(${Math.round(held * 1000) / 1000} pts)`] : []),
+    ].join(' ');
     return [who, report.file, `${report.score}/${report.maxScore}`, flags || '-'];
   });
   const header = ['student', 'file', 'score', 'flags / reason'];

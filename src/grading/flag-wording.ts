@@ -54,6 +54,13 @@ export const FLAG_WORDING: Record<FlagName, { staff: string; student: string }> 
     staff: 'The Google-verified uploader is not on the course roster (graded all the same).',
     student: 'Your Google account is not on the course roster; your hand-in was graded all the same and staff can see it.',
   },
+  wrong_model: {
+    staff:
+      "The hand-in loads or recreates another model than the lesson's (e.g. the example's ResNet50): the exercises built on it " +
+      'ran on that model, so their points are held until staff look.',
+    student:
+      "Your notebook uses a different model from the one the lesson asks for; the exercises that use it are held until staff look at them.",
+  },
   read_uncertain: {
     staff:
       'The PDF was hard to read: the lesson-aware reading confidence is below the threshold (see the reasons). ' +

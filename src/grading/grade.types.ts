@@ -23,6 +23,8 @@ export const FLAG_NAMES = [
   'not_on_roster',
   /** A PDF hand-in read with low confidence (reading.confidence < reading.threshold): staff check it. */
   'read_uncertain',
+  /** The hand-in loads or recreates another model than the lesson's (e.g. the example's ResNet50). */
+  'wrong_model',
 ] as const;
 export type FlagName = (typeof FLAG_NAMES)[number];
 
@@ -48,6 +50,26 @@ export interface CheckResult {
    * was hard to read and staff will look, and the check's own hint (if any) is kept here for staff.
    */
   hintIfReadCorrectly?: string;
+  /**
+   * Points the check earned that are withheld until staff review the hand-in (a hold, below): `points`
+   * is what it pays meanwhile. `status` and `evidence`: the check's own, when the hold changed them.
+   */
+  withheld?: { points: number; flag: FlagName; reason: string; status?: CheckStatus; evidence?: string };
+}
+
+/**
+ * A grade held for staff review: a flag that, by the spec's `holds` rules (or by identity:
+ * gmail_mismatch), withholds points until a person looks. An instructor releases them with overrides.
+ */
+export interface Hold {
+  flag: FlagName;
+  /** The exercise that raised the flag; null for the hand-in as a whole (identity). */
+  exercise: number | null;
+  /** Exercises whose points it withholds or caps (the exercise itself and those depending on it). */
+  exercises: number[];
+  /** Points withheld by this hold (a check held by several holds counts for the first). */
+  points: number;
+  detail: string;
 }
 
 export interface ExerciseResult {
@@ -92,6 +114,8 @@ export interface GradeReport {
   flags: Flag[];
   /** How sure the grader is that it read the hand-in right (absent in grades made before it existed). */
   reading?: ReadingAssessment;
+  /** Holds for staff review (empty: none; absent in grades made before holds existed). */
+  holds?: Hold[];
 }
 
 /** One thing the lesson lets the grader look for in a hand-in, and how much of it was found. */

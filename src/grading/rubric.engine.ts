@@ -1,12 +1,12 @@
 import type { Cell, SubmissionDocument } from '../ingest/document.js';
 import type { LoadedSpec } from '../specs/spec.loader.js';
-import type { CheckSpec } from '../specs/spec.schema.js';
+import type { CheckSpec, GradingSpec } from '../specs/spec.schema.js';
 import { runCheck } from './checks/index.js';
 import { type CheckContext, describeError } from './checks/check.types.js';
 import { extractEmail } from './checks/output-checks.js';
 import { evidenceOf, locateExercises, locateSection, type SectionEvidence } from './evidence.js';
 import { FLAG_WORDING } from './flag-wording.js';
-import type { CheckResult, ExerciseResult, ExerciseStatus, Flag, ReadingAssessment } from './grade.types.js';
+import type { CheckResult, ExerciseResult, ExerciseStatus, Flag, Hold, ReadingAssessment } from './grade.types.js';
 import { regex } from './patterns.js';
 import { assessReading, readUncertainDetail } from './reading-confidence.js';
 
@@ -19,6 +19,8 @@ export interface RubricResult {
   flags: Flag[];
   /** How sure the grader is that it read the hand-in right (reading-confidence.ts). */
   reading: ReadingAssessment;
+  /** Points withheld pending staff review, by the spec's `holds` rules. */
+  holds: Hold[];
 }
 
 /**
@@ -33,10 +35,13 @@ export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec):
 
   for (const section of spec.sections) {
     const cells = locateSection(document, section);
+    const evidence = evidenceOf(cells, document);
     if (cells.length === 0 && section.missingFlag) {
       flags.add({ name: section.missingFlag, exercise: null, detail: `${section.title}: cell not found` });
+    } else if (!evidence.executed && section.missingFlag) {
+      // Found by its code, but it never ran (outputs cleared, or never run): it printed nothing.
+      flags.add({ name: section.missingFlag, exercise: null, detail: `${section.title}: cell ${cells.map((c) => c.index).join(', ')} never run (no output)` });
     }
-    const evidence = evidenceOf(cells, document);
     preliminaries.push(...runChecks(section.checks, { evidence, exercise: null }, flags));
     for (const check of section.checks) {
       if (check.kind === 'email') email ??= extractEmail(check.pattern, evidence.output);
@@ -63,6 +68,7 @@ export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec):
   });
 
   noteRunOrder(exercises, located);
+  const holds = applyHolds(spec, exercises, flags.list());
   const all = [...preliminaries, ...exercises.flatMap((e) => e.checks)];
   const reading = assessReading(document, loaded, located);
   if (reading.uncertain) {
@@ -78,7 +84,81 @@ export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec):
     exercises,
     flags: flags.list(),
     reading,
+    holds,
   };
+}
+
+/**
+ * The spec's `holds`: an exercise that raised a held flag keeps `keep` of its points, and the
+ * exercises depending on it keep `dependentsKeep`, until staff look. Each check says what it
+ * withheld (`withheld`, and in its evidence); the check's status stays what was seen. Where several
+ * holds reach an exercise, the smallest share applies and the first hold giving it is charged.
+ */
+function applyHolds(spec: GradingSpec, exercises: ExerciseResult[], flags: Flag[]): Hold[] {
+  const holds: Hold[] = [];
+  const reaching = new Map<number, { keep: number; hold: Hold }>();
+  for (const rule of spec.holds) {
+    for (const flag of flags) {
+      if (flag.name !== rule.flag || flag.exercise === null) continue;
+      const targets = new Map<number, number>();
+      if (rule.keep < 1) targets.set(flag.exercise, rule.keep);
+      if (rule.dependentsKeep < 1) {
+        for (const n of dependentsOf(spec, flag.exercise)) targets.set(n, Math.min(targets.get(n) ?? 1, rule.dependentsKeep));
+      }
+      if (targets.size === 0) continue;
+      const numbers = [...targets.keys()].sort((a, b) => a - b);
+      const hold: Hold = {
+        flag: flag.name,
+        exercise: flag.exercise,
+        exercises: numbers,
+        points: 0,
+        detail: `Exercise ${flag.exercise} raised ${flag.name} (${flag.detail}): ${describeExercises(numbers)} held until staff review`,
+      };
+      holds.push(hold);
+      for (const [n, keep] of targets) {
+        const current = reaching.get(n);
+        if (!current || keep < current.keep) reaching.set(n, { keep, hold });
+      }
+    }
+  }
+  for (const exercise of exercises) {
+    const entry = reaching.get(exercise.number);
+    if (!entry) continue;
+    const { keep, hold } = entry;
+    const reason = `${hold.flag} in Exercise ${hold.exercise}`;
+    let withheld = 0;
+    for (const check of exercise.checks) {
+      const held = round(check.points - check.points * keep);
+      if (held <= 0) continue;
+      check.withheld = { points: held, flag: hold.flag, reason };
+      check.points = round(check.points - held);
+      check.evidence = `${check.evidence} — ${held} point${held === 1 ? '' : 's'} withheld until staff review (${reason})`;
+      withheld += held;
+    }
+    hold.points = round(hold.points + withheld);
+    exercise.score = round(sum(exercise.checks.map((c) => c.points)));
+    if (exercise.status !== 'missing') exercise.status = exerciseStatus(exercise.checks, exercise.score, exercise.maxScore);
+    exercise.notes.push(`${withheld} point${withheld === 1 ? '' : 's'} withheld until staff review (${reason})`);
+  }
+  return holds;
+}
+
+/** Exercises that depend on `number`, directly or through others (`dependsOn`). */
+function dependentsOf(spec: GradingSpec, number: number): number[] {
+  const found = new Set<number>();
+  let frontier = [number];
+  while (frontier.length > 0) {
+    const next = spec.exercises
+      .filter((e) => !found.has(e.number) && e.number !== number && e.dependsOn.some((d) => frontier.includes(d)))
+      .map((e) => e.number);
+    next.forEach((n) => found.add(n));
+    frontier = next;
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+function describeExercises(numbers: number[]): string {
+  return numbers.length === 1 ? `Exercise ${numbers[0]}` : `Exercises ${numbers.join(', ')}`;
 }
 
 /** A failed check of a hand-in read with low confidence: the student is told staff will look. */

@@ -116,6 +116,7 @@ export class SubmissionGrader {
       exercises: result.exercises,
       flags: result.flags,
       reading: result.reading,
+      holds: result.holds,
     };
     return { report, document };
   }

@@ -63,6 +63,19 @@ describe('grading spec loader', () => {
     expect(errorOf(original.replace('- number: 3', '- number: 2')).reason).toBe('duplicate exercise number 2');
   });
 
+  it('reads exercise dependencies and holds, and rejects unknown or circular dependencies', async () => {
+    const loaded = await loadSpecFile(SPEC_FILE);
+    expect(loaded.spec.exercises.filter((e) => e.dependsOn.join() === '1,2').map((e) => e.number)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(loaded.spec.holds).toEqual([
+      { flag: 'outputs_inconsistent', keep: 0, dependentsKeep: 1 },
+      { flag: 'wrong_model', keep: 0, dependentsKeep: 0 },
+    ]);
+    expect(errorOf(original.replace('dependsOn: [1, 2]   #', 'dependsOn: [1, 12]   #')).reason).toBe('no Exercise 12 in this spec');
+    const cycle = errorOf(original.replace('  - number: 1\n', '  - number: 1\n    dependsOn: [3]\n'));
+    expect(cycle.reason).toBe('dependency cycle: Exercise 1 → Exercise 3 → Exercise 1');
+    expect(errorOf(original.replace('keep: 0, dependentsKeep: 0', 'keep: 2')).path).toBe('holds[1].keep');
+  });
+
   it('rejects expressions naming values that are not read', () => {
     const error = errorOf(original.replace('left: pytorch_ms / onnx_ms', 'left: pytorch_ms / ort_ms'));
     expect(error.path).toBe('exercises[9].checks[2].left');

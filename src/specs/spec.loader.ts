@@ -172,6 +172,33 @@ function validateSemantics(spec: GradingSpec, report: Report): void {
     seeNumbers.add(exercise.number);
     recordIds(exercise.checks, ['exercises', index]);
   });
+  spec.exercises.forEach((exercise, index) => {
+    exercise.dependsOn.forEach((number, i) => {
+      const path = ['exercises', index, 'dependsOn', i];
+      if (!seeNumbers.has(number)) report(path, `no Exercise ${number} in this spec`);
+      if (number === exercise.number) report(path, `Exercise ${number} cannot depend on itself`);
+    });
+  });
+  const cycle = dependencyCycle(spec);
+  if (cycle) report(['exercises', cycle.index, 'dependsOn'], `dependency cycle: Exercise ${cycle.path.join(' → Exercise ')}`);
+}
+
+/** A cycle among the exercises' dependsOn, if any (a hold would reach an exercise through itself). */
+function dependencyCycle(spec: GradingSpec): { index: number; path: number[] } | null {
+  const dependsOn = new Map(spec.exercises.map((e) => [e.number, e.dependsOn]));
+  const visit = (number: number, path: number[]): number[] | null => {
+    if (path.includes(number)) return [...path.slice(path.indexOf(number)), number];
+    for (const next of dependsOn.get(number) ?? []) {
+      const found = visit(next, [...path, number]);
+      if (found) return found;
+    }
+    return null;
+  };
+  for (const [index, exercise] of spec.exercises.entries()) {
+    const path = visit(exercise.number, []);
+    if (path) return { index, path };
+  }
+  return null;
 }
 
 function formatPath(path: (string | number)[]): string {

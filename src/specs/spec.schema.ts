@@ -68,6 +68,8 @@ const codeRegex = z
     fallbackOutputPattern: pattern.optional(),
     /** When the code may be hidden and no fallback decides: award the points (default) or withhold them. */
     whenCodeHidden: z.enum(['award', 'withhold']).default('award'),
+    /** Pay only when the cell ran (outputs or an execution count): code that never ran proves nothing. */
+    requireRun: z.boolean().default(true),
   })
   .strict();
 
@@ -110,6 +112,8 @@ const seedNotForbidden = z
     kind: z.literal('seed_not_forbidden'),
     seed: seedSource,
     forbidden: z.array(z.number().int()).min(1),
+    /** Pay only when the cell ran: a seed read from code that never ran generated no data. */
+    requireRun: z.boolean().default(true),
   })
   .strict();
 
@@ -175,7 +179,25 @@ const exerciseSpec = z
   .object({
     number: z.number().int().min(1),
     title: z.string().min(1),
+    /** Exercises this one builds on (their model, their data): a hold on one of them reaches this one. */
+    dependsOn: z.array(z.number().int().min(1)).default([]),
     checks: z.array(checkSpecSchema).min(1),
+  })
+  .strict();
+
+/** Share of points kept, pending staff review: 0 withholds them all, 0.5 caps at half. */
+const share = z.number().min(0).max(1);
+
+/**
+ * A flag that holds points until staff look: when an exercise raises `flag`, it keeps `keep` of its
+ * points (default 0) and the exercises depending on it (`dependsOn`, transitively) keep
+ * `dependentsKeep` (default 1: untouched). The grade lists the hold; overrides release the points.
+ */
+const holdRule = z
+  .object({
+    flag: z.enum(FLAG_NAMES),
+    keep: share.default(0),
+    dependentsKeep: share.default(1),
   })
   .strict();
 
@@ -270,6 +292,8 @@ export const gradingSpecSchema = z
     lesson: z.string().min(1).optional(),
     sections: z.array(sectionSpec).default([]),
     exercises: z.array(exerciseSpec).min(1),
+    /** Flags that withhold (or cap) points pending staff review. */
+    holds: z.array(holdRule).default([]),
     rerun: rerunSpec.optional(),
   })
   .strict();
@@ -279,4 +303,5 @@ export type CheckSpec = z.infer<typeof checkSpecSchema>;
 export type SectionSpec = z.infer<typeof sectionSpec>;
 export type ExerciseSpec = z.infer<typeof exerciseSpec>;
 export type SeedSource = z.infer<typeof seedSource>;
+export type HoldRule = z.infer<typeof holdRule>;
 export type RerunSpec = z.infer<typeof rerunSpec>;

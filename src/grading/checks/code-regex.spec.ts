@@ -9,7 +9,7 @@ const evidence = (overrides: Partial<SectionEvidence>): SectionEvidence => ({
 });
 const check = {
   id: 'ex3.opset', description: 'opset 18', points: 2, kind: 'code_regex' as const, pattern: 'opset_version\\s*=\\s*18\\b',
-  whenCodeHidden: 'award' as const,
+  whenCodeHidden: 'award' as const, requireRun: true,
 };
 
 describe('code_regex', () => {
@@ -34,7 +34,18 @@ describe('code_regex', () => {
   });
 
   it('fails an empty or never-run PDF cell instead of skipping it', () => {
-    const outcome = codeRegex(check, { evidence: evidence({ codeMayBeHidden: true, executed: false, output: '' }), exercise: 3 });
+    const outcome = codeRegex({ ...check, requireRun: false }, { evidence: evidence({ codeMayBeHidden: true, executed: false, output: '' }), exercise: 3 });
     expect(outcome).toMatchObject({ status: 'fail', evidence: 'code not found and the cell was never run (no output)' });
+    const required = codeRegex(check, { evidence: evidence({ codeMayBeHidden: true, executed: false, output: '' }), exercise: 3 });
+    expect(required).toMatchObject({ status: 'fail', contradicted: false });
+    expect(required.evidence).toMatch(/^code has no \/.*\/ and the cell was never run \(no output\)/);
+  });
+
+  it('pays for code only when the cell ran, unless the spec says otherwise (requireRun)', () => {
+    const neverRun = evidence({ code: 'opset_version=18,', executed: false, output: '' });
+    const outcome = codeRegex(check, { evidence: neverRun, exercise: 3 });
+    expect(outcome).toMatchObject({ status: 'fail', contradicted: false });
+    expect(outcome.evidence).toBe('code contains "opset_version=18", but the cell was never run (no output): code-only checks pay for code that ran');
+    expect(codeRegex({ ...check, requireRun: false }, { evidence: neverRun, exercise: 3 }).status).toBe('pass');
   });
 });

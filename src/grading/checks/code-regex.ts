@@ -6,11 +6,17 @@ type CodeRegex = Extract<CheckSpec, { kind: 'code_regex' }>;
 
 /**
  * A pattern in the student's code. A PDF print cuts long code lines, so where the code may be hidden
- * the check falls back to printed output, and says so in the evidence.
+ * the check falls back to printed output, and says so in the evidence. With `requireRun` (the
+ * default) it pays only when the cell ran: outputs or an execution count.
  */
 export function codeRegex(check: CodeRegex, context: CheckContext): CheckOutcome {
   const { evidence } = context;
   const match = regex(check.pattern).exec(evidence.code);
+  if (check.requireRun && !evidence.empty && !evidence.executed) {
+    // Code that never ran proves nothing (a notebook saved with its outputs cleared still shows it).
+    const seen = match ? `code contains ${quote(match[0])}, but` : `code has no /${check.pattern}/ and`;
+    return fail(`${seen} ${absenceReason(context)}: code-only checks pay for code that ran`, false);
+  }
   if (match) return pass(`code contains ${quote(match[0])}`);
   if (!evidence.codeMayBeHidden) {
     return fail(`code has no /${check.pattern}/${evidence.empty ? ': the cell is empty' : ''}`, !evidence.empty);

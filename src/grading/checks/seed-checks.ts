@@ -72,6 +72,10 @@ function stripComment(line: string): string {
 export function seedNotForbidden(check: SeedNotForbidden, context: CheckContext): CheckOutcome {
   const claimed = claimedSeed(check.seed, context.evidence);
   if (!claimed) return fail(`no seed found: ${absenceReason(context)}`, false);
+  if (check.requireRun && !context.evidence.executed) {
+    // A seed in code that never ran generated no data.
+    return fail(`seed ${claimed.seed} in the code (${claimed.source}), but ${absenceReason(context)}`, false);
+  }
   if (check.forbidden.includes(claimed.seed)) {
     return fail(`seed ${claimed.seed} is the example's seed (${claimed.source})`, true);
   }

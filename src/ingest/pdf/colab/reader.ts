@@ -65,8 +65,9 @@ export function readColabPrint(extracted: ExtractedPdf): ColabRead {
   const frameColor = frameColorOf(stripped);
   const pages: PageInput[] = stripped.map(({ page, lines }) => ({ page, lines, structure: pageStructure(page, frameColor) }));
   const metrics = measure(pages, frameColor);
-  const editorShapes = learnEditorShapes(pages, metrics);
-  const classified = pages.map((page, index) => classifyPage(page, metrics, editorShapes, index > 0 && runsOffPage(pages[index - 1])));
+  const editorShape = learnEditorShape(pages, metrics);
+  const cellShape = learnCellShape(pages, metrics, editorShape);
+  const classified = pages.map((page, index) => classifyPage(page, metrics, editorShape, cellShape, index > 0 && runsOffPage(pages[index - 1])));
   const assembler = new ColabAssembler({ ...metrics, codePitch: kindPitch(classified, 'code') ?? metrics.pitch, outputPitch: kindPitch(classified, 'output') ?? metrics.pitch });
   for (const [index, page] of pages.entries()) assembler.addPage(classified[index], figures(page.page), page.page.number);
   const { cells, warnings } = assembler.finish();
@@ -180,20 +181,51 @@ function startsCodeColumn(line: TextLine, metrics: Metrics): boolean {
 }
 
 /**
- * The left and right edges of the editor boxes found by their first lines (indented layout): an
- * editor continued on the next page may hold only indented lines, and is known by its shape (the
- * cell box around it is wider, an output area starts further right).
+ * The editors' shape, learnt from the boxes found by their first lines (indented layout): an editor
+ * continued on the next page may hold only indented lines, and is known by its shape (the cell box
+ * around it is wider, an output area starts further right).
  */
-function learnEditorShapes(pages: PageInput[], metrics: Metrics): Set<string> {
-  if (metrics.frameColor !== null) return new Set();
-  const counts = new Map<string, number>();
+interface EditorShape {
+  key: string;
+  x0: number;
+  x1: number;
+}
+
+function learnEditorShape(pages: PageInput[], metrics: Metrics): EditorShape | null {
+  if (metrics.frameColor !== null) return null;
+  const counts = new Map<string, { count: number; box: PaintedBox }>();
   for (const { lines, structure } of pages) {
-    for (const editor of editorBoxes(lines, structure, false, (line) => startsCodeColumn(line, metrics), new Set())) {
-      counts.set(shapeOf(editor), (counts.get(shapeOf(editor)) ?? 0) + 1);
+    for (const editor of editorBoxes(lines, structure, false, (line) => startsCodeColumn(line, metrics), null)) {
+      const entry = counts.get(shapeOf(editor)) ?? { count: 0, box: editor };
+      entry.count++;
+      counts.set(shapeOf(editor), entry);
     }
   }
-  const [shape, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
-  return count >= 2 ? new Set([shape]) : new Set();
+  const [key, best] = [...counts].sort((a, b) => b[1].count - a[1].count)[0] ?? ['', { count: 0, box: null }];
+  return best.count >= 2 && best.box ? { key, x0: best.box.x0, x1: best.box.x1 } : null;
+}
+
+/** The most common shape of the boxes that hold one editor at their top (indented layout). */
+function learnCellShape(pages: PageInput[], metrics: Metrics, editorShape: EditorShape | null): string | null {
+  if (metrics.frameColor !== null) return null;
+  const counts = new Map<string, number>();
+  for (const { lines, structure } of pages) {
+    const editors = editorBoxes(lines, structure, false, (line) => startsCodeColumn(line, metrics), editorShape);
+    for (const box of structure.containers) {
+      if (!editors.has(box) && editorAtTop(box, editors)) counts.set(shapeOf(box), (counts.get(shapeOf(box)) ?? 0) + 1);
+    }
+  }
+  const [shape, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [null, 0];
+  return count >= 2 ? shape : null;
+}
+
+/**
+ * An output area of the indented layout: a box starting 10–60 pt right of the editors' left edge
+ * and reaching the cell's right edge. Its lines are output even on a page where the cell's editor
+ * is not (an output cut by a page break).
+ */
+function isOutputArea(box: Rect, shape: EditorShape | null): boolean {
+  return shape !== null && box.x0 >= shape.x0 + 10 && box.x0 <= shape.x0 + 60 && box.x1 >= shape.x1 - 2;
 }
 
 function shapeOf(box: PaintedBox): string {
@@ -205,7 +237,13 @@ function runsOffPage({ page, structure }: PageInput): boolean {
   return structure.frames.some((frame) => frame.y1 > page.height);
 }
 
-function classifyPage({ page, lines, structure }: PageInput, metrics: Metrics, editorShapes: Set<string>, continued: boolean): ClassifiedLine[] {
+function classifyPage(
+  { page, lines, structure }: PageInput,
+  metrics: Metrics,
+  editorShape: EditorShape | null,
+  cellShape: string | null,
+  continued: boolean,
+): ClassifiedLine[] {
   // Chrome also draws the slices of frames from earlier pages above the page; they end in the top margin.
   const firstFrame = structure.frames.reduce<Rect | null>(
     (top, frame) => (frame.y1 > page.height * 0.06 && (!top || frame.y0 < top.y0) ? frame : top),
@@ -214,7 +252,7 @@ function classifyPage({ page, lines, structure }: PageInput, metrics: Metrics, e
   const boxed = metrics.frameColor !== null;
   const startsCode = (line: TextLine) => startsCodeColumn(line, metrics);
   const indentedFromCode = (line: TextLine) => line.x0 >= metrics.codeLeft + metrics.glyph * 1.5;
-  const editors = editorBoxes(lines, structure, boxed, startsCode, editorShapes);
+  const editors = editorBoxes(lines, structure, boxed, startsCode, editorShape);
   // Code sits on the code's column grid (indentation is whole characters); the indented layout
   // puts outputs 4.65 characters right of the code (measured on Chrome 2020–2024 and Safari prints).
   const offGrid = (line: TextLine) => !boxed && isMono(line) && !onColumnGrid(line.x0, metrics);
@@ -243,7 +281,21 @@ function classifyPage({ page, lines, structure }: PageInput, metrics: Metrics, e
         kind = 'markdown';
       }
     } else if (container) {
-      kind = indentedFromCode(line) && !startsCode(line) ? 'output' : isMono(line) && startsCode(line) ? 'code' : 'markdown';
+      // Below an editor in the same cell box: output. Elsewhere (a text cell's box, the page's own
+      // box): markdown, however far right it starts (lists, quotes, a text cell's padding).
+      const inOutput =
+        isOutputArea(container, editorShape) ||
+        belowEditorInCell(line, structure.containers, editors) ||
+        // (prose at the markdown's x in such a box is a text cell's, cut by the page break)
+        (continuedCell(container, cellShape, lines, editors) && (isMono(line) || indentedFromCode(line))) ||
+        // A table row right after output lines (the rest of a DataFrame cut by the page break).
+        (previous?.kind === 'output' &&
+          previous.page === page.number &&
+          Math.abs(previous.line.fontSize - line.fontSize) < 0.5 &&
+          line.y - previous.line.y < line.fontSize * 3);
+      if (isMono(line) && startsCode(line)) kind = 'code';
+      else if (offGrid(line) || inOutput) kind = 'output';
+      else kind = 'markdown';
       confirmed = kind !== 'code';
     } else {
       // No drawing at all: x positions, the column grid and spacing only.
@@ -271,7 +323,7 @@ function editorBoxes(
   structure: PageStructure,
   boxed: boolean,
   startsCode: (l: TextLine) => boolean,
-  editorShapes: Set<string>,
+  editorShape: EditorShape | null,
 ): Set<PaintedBox> {
   const editors = new Set<PaintedBox>();
   if (boxed) {
@@ -293,8 +345,42 @@ function editorBoxes(
     opened.add(box);
     if (startsCode(line)) editors.add(box);
   }
-  for (const box of structure.containers) if (editorShapes.has(shapeOf(box))) editors.add(box);
+  for (const box of structure.containers) if (editorShape && shapeOf(box) === editorShape.key) editors.add(box);
   return editors;
+}
+
+/**
+ * The line sits in a cell box below its editor. A cell box holds one editor, at its top, and is a
+ * few points wider at most; the notebook's own box (around every cell) is none.
+ */
+function belowEditorInCell(line: TextLine, containers: PaintedBox[], editors: Set<PaintedBox>): boolean {
+  for (const cell of containers) {
+    if (!(line.x0 + 0.5 >= cell.x0 - 0.5 && line.x0 <= cell.x1 && line.y >= cell.y0 && line.y - line.fontSize * 0.3 <= cell.y1 + 0.5)) continue;
+    const editor = editorAtTop(cell, editors);
+    if (editor && editor.y0 < line.y) return true;
+  }
+  return false;
+}
+
+/** The one editor at the top of a cell box (a few points below its top, a few points narrower), or null. */
+function editorAtTop(cell: Rect, editors: Set<PaintedBox>): PaintedBox | null {
+  const inside = [...editors].filter(
+    (editor) => editor.x0 >= cell.x0 - 1 && editor.x1 <= cell.x1 + 1 && editor.y0 >= cell.y0 - 1 && editor.y1 <= cell.y1 + 1,
+  );
+  if (inside.length !== 1) return null;
+  const [editor] = inside;
+  return cell.x1 - cell.x0 <= editor.x1 - editor.x0 + 20 && editor.y0 - cell.y0 <= 12 ? editor : null;
+}
+
+/**
+ * A cell box continued from the page before: shaped like the print's cell boxes (learnt from those
+ * around an editor), starting at the top of the page's content, with no editor on this page. Its
+ * editor was on the page before, so what it holds is output.
+ */
+function continuedCell(container: PaintedBox, cellShape: string | null, lines: TextLine[], editors: Set<PaintedBox>): boolean {
+  if (cellShape === null || shapeOf(container) !== cellShape) return false;
+  const firstTop = Math.min(...lines.map((l) => l.top));
+  return container.y0 <= firstTop + 1 && editorAtTop(container, editors) === null && ![...editors].some((e) => e.y0 >= container.y0 - 1 && e.y1 <= container.y1 + 1);
 }
 
 function frameHasEditor(frame: Rect, editors: Set<PaintedBox>): boolean {
