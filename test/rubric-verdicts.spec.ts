@@ -147,3 +147,21 @@ describe('gmail_mismatch', () => {
     expect(matched.holds ?? []).toEqual([]);
   });
 });
+
+describe("parity follows the lesson's np.allclose and float32's real tolerances", () => {
+  it('accepts a truthful max difference of 2.3e-5 that the lesson\'s np.allclose(atol=1e-5) calls identical', () => {
+    const result = grade({ email: 'lena.float32@gmail.com', seed: 2024, float32Drift: true });
+    expect(check(result, 'ex5.identical').evidence).toContain('Results are effectively identical: True');
+    expect(check(result, 'ex5.max_difference').evidence).toMatch(/"Max difference: {2}0\.00002289"/);
+    expect(flags(result)).toEqual([]);
+    expect(check(result, 'ex5.max_difference').status).toBe('pass');
+    expect(result.score).toBe(100);
+  });
+
+  it('still fails and flags a difference no float32 arithmetic explains', () => {
+    const result = grade(FIXTURE_VARIANTS.parityFailure);
+    expect(check(result, 'ex5.max_difference')).toMatchObject({ status: 'fail', points: 0 });
+    expect(check(result, 'ex5.max_difference').evidence).toMatch(/0\.35172606 > 0\.0001/);
+    expect(flags(result)).toContain('parity_failed@5');
+  });
+});

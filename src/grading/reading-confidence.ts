@@ -38,7 +38,7 @@ export const PRINTABLE_LINE_LENGTH = 72;
 const MIN_LINE_LENGTH = 6;
 
 /** Check kinds that read a cell's printed output: a cell under them that printed nothing is suspicious in a PDF. */
-const OUTPUT_KINDS = new Set<CheckSpec['kind']>(['output_regex', 'output_number', 'numbers_agree', 'figure', 'email', 'seed_reproduction']);
+const OUTPUT_KINDS = new Set<CheckSpec['kind']>(['output_regex', 'output_number', 'numbers_agree', 'figure', 'email', 'seed_reproduction', 'allclose']);
 
 /** How many examples a reason quotes. */
 const EXAMPLES = 3;

@@ -38,11 +38,13 @@ export interface LessonNotebook {
 const PATTERN_KEYS = new Set([
   'pattern', 'near', 'when', 'code', 'output', 'outputPattern', 'codePattern', 'shapePattern',
   'valuesPattern', 'labelsPattern', 'fallbackOutputPattern', 'heading', 'marker', 'comment', 'regionEnd',
+  'verdictPattern', 'referencePattern',
 ]);
 
 /** Keys whose patterns must have exactly this many capture groups. */
 const CAPTURE_GROUPS: Record<string, number> = {
   outputPattern: 1, codePattern: 1, shapePattern: 3, valuesPattern: 1, labelsPattern: 1,
+  verdictPattern: 1, referencePattern: 1,
 };
 
 export async function loadSpecFile(file: string): Promise<LoadedSpec> {
@@ -151,7 +153,7 @@ function validateSemantics(spec: GradingSpec, report: Report): void {
       const path = [...base, 'checks', index, 'id'];
       if (ids.has(check.id)) report(path, `duplicate check id '${check.id}' (also at ${ids.get(check.id)})`);
       ids.set(check.id, formatPath(path));
-      if (check.kind === 'output_number') {
+      if (check.kind === 'output_number' || check.kind === 'allclose') {
         const groups = new RegExp(`${check.pattern}|`).exec('')!.length - 1;
         if (groups !== 1) report([...base, 'checks', index, 'pattern'], `needs exactly 1 capture group, has ${groups}`);
       }

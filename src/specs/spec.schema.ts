@@ -141,6 +141,31 @@ const seedReproduction = z
   })
   .strict();
 
+/**
+ * A printed max |a − b| between two runtimes' outputs, judged by the lesson's np.allclose rule and by
+ * the differences float32 arithmetic really has across runtimes (src/grading/checks/allclose.ts).
+ */
+const allClose = z
+  .object({
+    ...checkBase,
+    kind: z.literal('allclose'),
+    /** The printed largest difference (one capture group). */
+    pattern,
+    /** The printed verdict of the lesson's np.allclose (one capture group), e.g. "...identical: (True|False)". */
+    verdictPattern: pattern.optional(),
+    /** The captured text that means True. */
+    verdictTrue: z.string().default('True'),
+    /** The printed reference values b (one capture group, a numpy array), when the lesson prints them. */
+    referencePattern: pattern.optional(),
+    atol: z.number().min(0),
+    /** numpy's default. */
+    rtol: z.number().min(0).default(1e-5),
+    /** The largest difference float32 arithmetic explains across runtimes; beyond it: parity_failed. */
+    float32Tolerance: z.number().positive(),
+  })
+  .strict()
+  .refine((c) => c.float32Tolerance >= c.atol, { message: 'float32Tolerance must be at least atol' });
+
 export const checkSpecSchema = z.discriminatedUnion('kind', [
   outputRegex,
   outputAbsent,
@@ -152,6 +177,7 @@ export const checkSpecSchema = z.discriminatedUnion('kind', [
   numbersAgree,
   seedNotForbidden,
   seedReproduction,
+  allClose,
 ]);
 
 const locateSection = z

@@ -1,4 +1,5 @@
 import type { CheckSpec } from '../../specs/spec.schema.js';
+import { allClose } from './allclose.js';
 import type { CheckContext, CheckOutcome } from './check.types.js';
 import { codeRegex } from './code-regex.js';
 import { numbersAgree } from './numbers-agree.js';
@@ -28,6 +29,8 @@ export function runCheck(check: CheckSpec, context: CheckContext): CheckOutcome 
       return seedNotForbidden(check, context);
     case 'seed_reproduction':
       return seedReproduction(check, context);
+    case 'allclose':
+      return allClose(check, context);
   }
 }
 
