@@ -2,6 +2,9 @@
  * Class_06_2 verdicts an instructor would sign (issue #12): no false accusations, no cheap passes.
  * Each hand-in is built from the lesson notebook (test/fixtures) the way a student really hands it in.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { GradeReport } from '../src/grading/grade.types.js';
 import { gradeDocument, type RubricResult } from '../src/grading/rubric.engine.js';
 import { SubmissionGrader } from '../src/grading/submission-grader.js';
@@ -163,5 +166,22 @@ describe("parity follows the lesson's np.allclose and float32's real tolerances"
     expect(check(result, 'ex5.max_difference')).toMatchObject({ status: 'fail', points: 0 });
     expect(check(result, 'ex5.max_difference').evidence).toMatch(/0\.35172606 > 0\.0001/);
     expect(flags(result)).toContain('parity_failed@5');
+  });
+});
+
+describe('hand-ins are recognised by content whatever their extension', () => {
+  it('grades a notebook saved by the browser as Class_06_2.ipynb.json, or renamed .txt', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'verdicts-'));
+    try {
+      const grader = new SubmissionGrader(SpecRegistry.of([spec]), { maxBytes: 100 * 1024 * 1024, pdfTimeoutMs: 30_000, maxPdfPages: 300 }, null, null);
+      const text = notebookText(buildSubmission(FIXTURE_VARIANTS.good));
+      for (const name of ['Class_06_2.ipynb.json', 'Class_06_2.txt']) {
+        await writeFile(join(dir, name), text);
+        const report = await grader.gradeFile(join(dir, name));
+        expect([name, report.status, report.kind, report.status === 'graded' ? report.score : report.error]).toEqual([name, 'graded', 'ipynb', 100]);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -31,7 +31,7 @@ export type UploadClassifier<K extends string> = (head: Buffer, file: { fieldnam
 
 /** Hand-ins: a notebook or a PDF by content, whatever the name says. */
 export const classifyHandIn: UploadClassifier<SubmissionKind> = (head, file) => {
-  const sniffed = sniffKind(head);
+  const sniffed = sniffKind(head, file.originalname);
   return sniffed !== 'unknown'
     ? sniffed
     : {
