@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locateExercises } from '../src/grading/evidence.js';
 import { FLAG_WORDING } from '../src/grading/flag-wording.js';
-import { READ_UNCERTAIN_THRESHOLD } from '../src/grading/reading-confidence.js';
+import { literalStart, READ_UNCERTAIN_THRESHOLD } from '../src/grading/reading-confidence.js';
 import { gradeDocument, type RubricResult } from '../src/grading/rubric.engine.js';
 import type { SubmissionDocument } from '../src/ingest/document.js';
 import { readNotebook } from '../src/ingest/notebook.reader.js';
@@ -62,7 +62,7 @@ describe('lesson-aware reading confidence', () => {
     const result = gradeDocument(notebook, withLesson);
     expect(result.reading).toEqual({
       layout: 'notebook', confidence: 1, readerConfidence: 1, threshold: READ_UNCERTAIN_THRESHOLD, uncertain: false,
-      exampleCode: null, headings: null, outputs: null, reasons: [], warnings: [],
+      exampleCode: null, headings: null, outputs: null, printedLines: null, reasons: [], warnings: [],
     });
     expect(flagNames(result)).not.toContain('read_uncertain');
   });
@@ -78,6 +78,8 @@ describe('lesson-aware reading confidence', () => {
       // Feedback as usual: the work is what is wrong.
       expect(check(result, 'ex7.seed_changed')).toMatchObject({ status: 'fail', hint: 'Set seed_val to any value except 42.' });
       expect(check(result, 'ex7.seed_changed').hintIfReadCorrectly).toBeUndefined();
+      // Only seed checks failed: no printed line to look for.
+      expect(result.reading.printedLines).toBeNull();
     }
     // With the lesson, its example code is compared line by line; without, the spec's code patterns.
     expect(gradeDocument(document, withLesson).reading.exampleCode).toMatchObject({ source: 'lesson', share: 1 });
@@ -157,7 +159,7 @@ describe('lesson-aware reading confidence', () => {
     const headings = gradeDocument(headingAsCode, spec);
     expect(headings.reading.headings).toEqual({ found: 7, expected: 10, share: 0.7 });
     expect(headings.reading.reasons).toEqual([
-      expect.stringMatching(/^3 of 10 exercise headings were not found: Exercise 1 \(read as code in cell \d+\), Exercise 2 \(read as code in cell \d+\), Exercise 3 /),
+      expect.stringMatching(/^3 of 10 exercise headings were not found: Exercise 1 \(its heading's text is in cell \d+'s code, no markdown cell\), Exercise 2 \(.*\), Exercise 3 /),
     ]);
     expect(flagNames(headings)).toContain('read_uncertain');
 
@@ -169,11 +171,76 @@ describe('lesson-aware reading confidence', () => {
     };
     const outputs = gradeDocument(noOutputs, spec);
     expect(outputs.reading.outputs).toEqual({ found: 9, expected: 12, share: 0.75 });
-    expect(outputs.reading.reasons).toEqual([expect.stringMatching(/^3 of 12 cells that should print have no output read: Exercise 5 \(cell \d+\), Exercise 7/)]);
+    expect(outputs.reading.reasons).toEqual([
+      expect.stringMatching(/^3 of 12 cells that should print have no output read: Exercise 5 \(cell \d+\), Exercise 7/),
+      // And the lines their failed checks look for, which their code prints, are not there either.
+      expect.stringMatching(/^\d+ of \d+ lines that failed checks look for were not read in the exercise's output: “ONNX prediction shape:” \(Exercise 5, ex5\.shapes: printed by the code, not in its output\)/),
+    ]);
     expect(flagNames(outputs)).toContain('read_uncertain');
     // Those exercises' failures now say staff will look.
     expect(outputs.exercises[4].checks.filter((c) => c.status === 'fail').every((c) => c.hint === SOFT_HINT)).toBe(true);
   }, 120_000);
+
+  it('catches an output cut short: a line the code prints, which a failed check looks for, missing from the output read', async () => {
+    const document = await printed('good');
+    const ex5 = locateExercises(document, spec.spec).get(5)!.map((c) => c.index);
+    // As a page break can end a cell's output: everything after the prediction shapes is lost.
+    const cut: SubmissionDocument = {
+      ...document,
+      cells: document.cells.map((c) =>
+        ex5.includes(c.index) ? { ...c, outputs: c.outputs.map((o) => ({ ...o, text: o.text.replace(/(PyTorch prediction shape:[^\n]*\n)[^]*/, '$1') })) } : c,
+      ),
+    };
+    const result = gradeDocument(cut, spec);
+    expect(check(result, 'ex5.max_difference').status).toBe('fail');
+    expect(result.reading).toMatchObject({ readerConfidence: 1, uncertain: true, printedLines: { found: 0, expected: 1, share: 0 } });
+    expect(result.reading.outputs!.share).toBe(1); // the cell has output: only its lost line tells
+    expect(result.reading.reasons).toEqual([
+      '1 of 1 lines that failed checks look for were not read in the exercise\'s output: “Max difference:” (Exercise 5, ex5.max_difference: printed by the code, not in its output)',
+    ]);
+    expect(flagNames(result)).toContain('read_uncertain');
+    expect(check(result, 'ex5.max_difference').hint).toBe(SOFT_HINT);
+  }, 120_000);
+
+  it("catches an output read as markdown beside the exercise, naming the cell it landed in", async () => {
+    const document = await printed('good');
+    const ex10 = locateExercises(document, spec.spec).get(10)!.at(-1)!;
+    const split = (text: string) => text.indexOf('PyTorch Average Latency:');
+    const output = ex10.outputs.map((o) => o.text).join('');
+    // As a reader that closes the output box early: the latencies become a markdown cell after it.
+    const stray = { index: 10_000, kind: 'markdown' as const, source: output.slice(split(output)), executionCount: null, outputs: [], id: null, page: ex10.page };
+    const misread: SubmissionDocument = {
+      ...document,
+      cells: document.cells.flatMap((c) =>
+        c.index === ex10.index ? [{ ...c, outputs: [{ ...c.outputs[0], text: output.slice(0, split(output)) }] }, stray] : [c],
+      ),
+    };
+    const result = gradeDocument(misread, spec);
+    expect(check(result, 'ex10.latencies').status).toBe('fail');
+    expect(result.reading.uncertain).toBe(true);
+    expect(result.reading.reasons).toEqual([
+      expect.stringContaining("“PyTorch Average Latency:” (Exercise 10, ex10.latencies: read in cell 10000's markdown)"),
+    ]);
+  }, 120_000);
+
+  it('does not doubt a PDF whose failed checks read printed lines that are there, only wrong', async () => {
+    const result = gradeDocument(await printed('parityFailure'), withLesson);
+    expect(result.score).toBeLessThan(100);
+    expect(result.reading.printedLines).toMatchObject({ share: 1 });
+    expect(result.reading.printedLines!.expected).toBeGreaterThanOrEqual(3);
+    expect(result.reading.uncertain).toBe(false);
+    expect(flagNames(result).sort()).toEqual(['parity_failed', 'parity_failed', 'parity_failed']);
+  }, 120_000);
+
+  it('takes the literal start of a check pattern as the line to look for', () => {
+    expect(literalStart('Max difference:\\s+([-+0-9.eE]+)')).toBe('Max difference:');
+    expect(literalStart('Input Shape: \\[0, 3, 512, 512\\]')).toBe('Input Shape: [0, 3, 512, 512]');
+    expect(literalStart('^Do the confusion matrices match exactly\\? Yes')).toBe('Do the confusion matrices match exactly? Yes');
+    expect(literalStart('PyTorch Average Latency:\\s+[0-9.]+ ms')).toBe('PyTorch Average Latency:');
+    expect(literalStart('Speeds?: x')).toBe('Speed'); // an optional character ends the literal
+    expect(literalStart('PyTorch GPU available: .*|No compatible device found')).toBe(''); // alternatives: no single line
+    expect(literalStart('(?:ONNX|PyTorch) prediction shape')).toBe('');
+  });
 
   it('refuses a spec whose lesson notebook cannot be read, naming it', async () => {
     const file = join(specDir, 'broken.yaml');

@@ -30,7 +30,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         ServiceModule.forRoot(config),
-        AuthModule.forRoot({ sessionSecret: config.sessionSecret, sessionLifetimeSeconds: config.sessionLifetimeSeconds }),
+        AuthModule.forRoot({
+          sessionSecret: config.sessionSecret,
+          sessionLifetimeSeconds: config.sessionLifetimeSeconds,
+          siteOrigin: config.siteOrigin,
+          sessionRecheckMs: config.sessionRecheckSeconds * 1000,
+        }),
         IdentityModule,
         SubmissionsModule,
         // Instructor/TA review: class matrix, evidence, overrides, exports, re-grades, TA re-runs.

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { ROLES, type AuthenticatedUser } from './auth.types.js';
 
@@ -8,7 +8,17 @@ const payloadSchema = z.object({
   personId: z.string().nullable(),
   /** Expiry, seconds since the epoch. */
   exp: z.number().int(),
+  /** This session's id: what logout revokes, and what its CSRF token is bound to. */
+  sid: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
 });
+
+/** A verified session: who, which session, until when. */
+export interface VerifiedSession {
+  user: AuthenticatedUser;
+  sid: string;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
 
 export class InvalidSessionError extends Error {}
 
@@ -26,12 +36,17 @@ export class SessionTokens {
   }
 
   issue(user: AuthenticatedUser): string {
-    const payload = { ...user, exp: Math.floor(this.now() / 1000) + this.lifetimeSeconds };
+    const payload = { ...user, exp: Math.floor(this.now() / 1000) + this.lifetimeSeconds, sid: randomBytes(16).toString('base64url') };
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${body}.${this.mac(body)}`;
   }
 
   verify(token: string): AuthenticatedUser {
+    return this.verifySession(token).user;
+  }
+
+  /** The signature and expiry only; whether the session was revoked or the role changed is SessionChecker's. */
+  verifySession(token: string): VerifiedSession {
     const [body, mac, extra] = token.split('.');
     if (!body || !mac || extra !== undefined) throw new InvalidSessionError('malformed session token');
     const expected = Buffer.from(this.mac(body));
@@ -47,8 +62,24 @@ export class SessionTokens {
     }
     if (!parsed.success) throw new InvalidSessionError('malformed session token');
     if (parsed.data.exp * 1000 <= this.now()) throw new InvalidSessionError('session expired');
-    const { exp: _exp, ...user } = parsed.data;
-    return user;
+    const { exp, sid, ...user } = parsed.data;
+    return { user, sid, exp };
+  }
+
+  /**
+   * The CSRF token of a session (signed double submit): an HMAC of its id under the server's secret,
+   * so only a page of ours, which can read it from our answers, can send it back; a sibling origin
+   * can neither read it nor compute it.
+   */
+  csrfToken(sid: string): string {
+    return createHmac('sha256', this.secret).update(`csrf:${sid}`).digest('base64url');
+  }
+
+  /** Whether `given` is the CSRF token of session `sid` (constant time). */
+  checkCsrfToken(sid: string, given: string): boolean {
+    const expected = Buffer.from(this.csrfToken(sid));
+    const actual = Buffer.from(given);
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
   }
 
   private mac(body: string): string {

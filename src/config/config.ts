@@ -80,6 +80,11 @@ const serviceEnvironmentSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('grader'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional().or(z.literal('').transform(() => undefined)),
   SESSION_LIFETIME_SECONDS: positiveInt(8 * 3600),
+  /**
+   * How long a session's check against the database (the person's role now, not signed out) is
+   * trusted before it is asked again: a demotion or a logout elsewhere takes effect within it.
+   */
+  SESSION_RECHECK_SECONDS: z.coerce.number().int().min(0).max(60, 'at most 60 (role changes and logouts must count within a minute)').default(30),
   GOOGLE_CLIENT_IDS: list(),
   GOOGLE_ALLOWED_AUDIENCES: list(),
   GOOGLE_TOKENINFO_URL: googleUrl.default('https://oauth2.googleapis.com/tokeninfo'),
@@ -123,6 +128,10 @@ export interface ServiceConfig {
   /** Required by the api process (it issues sessions); workers do without. */
   sessionSecret: string | undefined;
   sessionLifetimeSeconds: number;
+  /** Seconds a session's database check (role, logout) is trusted; 0 to 60. */
+  sessionRecheckSeconds: number;
+  /** PUBLIC_BASE_URL's origin: state-changing requests from any other origin are refused (CSRF). */
+  siteOrigin: string;
   google: {
     /** OAuth client ids whose ID tokens web sign-in accepts (verifyIdToken's audience). */
     clientIds: string[];
@@ -179,6 +188,8 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env):
     queuePrefix: env.QUEUE_PREFIX,
     sessionSecret: env.SESSION_SECRET,
     sessionLifetimeSeconds: env.SESSION_LIFETIME_SECONDS,
+    sessionRecheckSeconds: env.SESSION_RECHECK_SECONDS,
+    siteOrigin: new URL(env.PUBLIC_BASE_URL).origin,
     google: {
       clientIds: env.GOOGLE_CLIENT_IDS,
       allowedAudiences: env.GOOGLE_ALLOWED_AUDIENCES,

@@ -30,6 +30,13 @@ describe('loadServiceConfig', () => {
     expect(config.initialInstructors).toEqual(['prof.lee@utsa.edu']);
     expect(config.worker.queues).toEqual(['grade', 'rerun']);
     expect(config.logLevels).toEqual(['error', 'warn']);
+    expect(config.siteOrigin).toBe('https://grader.example.edu');
+  });
+
+  it('re-checks sessions against the database within a minute (role changes, logouts)', () => {
+    expect(loadServiceConfig({}).sessionRecheckSeconds).toBe(30);
+    expect(loadServiceConfig({ SESSION_RECHECK_SECONDS: '0' }).sessionRecheckSeconds).toBe(0);
+    expect(() => loadServiceConfig({ SESSION_RECHECK_SECONDS: '61' })).toThrow(/SESSION_RECHECK_SECONDS: at most 60/);
   });
 
   it('stops at start with every bad variable named', () => {

@@ -152,6 +152,11 @@ export interface ReadingAssessment {
   headings: ReadingPart | null;
   /** Cells with code under checks that read output, which have output. Null for notebooks or when none. */
   outputs: ReadingPart | null;
+  /**
+   * Lines that failed output checks look for, which the code visibly prints (e.g. "Max difference:"),
+   * found in the output read. Null for notebooks or when no such check failed.
+   */
+  printedLines: ReadingPart | null;
   /** Each measure below the threshold, in words (empty when confident). */
   reasons: string[];
   /** The reader's warnings (non-fatal oddities found while reading). */

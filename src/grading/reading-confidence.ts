@@ -11,7 +11,13 @@
  *                  `code_regex` checks of exercises that were handed in);
  *   - headings:    the spec's exercise headings found as markdown;
  *   - outputs:     exercise (and identity/runtime) cells with code under checks that read printed
- *                  output, which have output.
+ *                  output, which have output;
+ *   - printedLines: for the output checks that failed, the line their pattern looks for, where the
+ *                  reading can be judged (the code visibly prints its literal start, e.g.
+ *                  "Max difference:", or the whole line turns up beside the exercise in a cell it
+ *                  does not own): found in the exercise's output. A print the code makes but the
+ *                  output lacks, or an output read as markdown, is the mark of an output lost in
+ *                  reading (a page break, a box misread), and exactly what would cost points silently.
  * The confidence is the lowest of them (the grader is as sure as its weakest evidence). Below
  * READ_UNCERTAIN_THRESHOLD the grade carries `read_uncertain`; a low confidence never lowers a
  * score by itself, it sends the hand-in to staff and softens the feedback of failed checks.
@@ -43,7 +49,15 @@ const OUTPUT_KINDS = new Set<CheckSpec['kind']>(['output_regex', 'output_number'
 /** How many examples a reason quotes. */
 const EXAMPLES = 3;
 
-export function assessReading(document: SubmissionDocument, loaded: LoadedSpec, located: Map<number, Cell[]>): ReadingAssessment {
+/**
+ * `failed`: ids of the checks that failed (the rubric engine's results), for the printedLines measure.
+ */
+export function assessReading(
+  document: SubmissionDocument,
+  loaded: LoadedSpec,
+  located: Map<number, Cell[]>,
+  failed: ReadonlySet<string> = new Set(),
+): ReadingAssessment {
   const readerConfidence = clamp(document.reading.confidence);
   const base = {
     layout: document.reading.layout,
@@ -52,7 +66,9 @@ export function assessReading(document: SubmissionDocument, loaded: LoadedSpec, 
     warnings: [...document.warnings],
   };
   if (document.kind !== 'pdf') {
-    return { ...base, confidence: round(readerConfidence), uncertain: false, exampleCode: null, headings: null, outputs: null, reasons: [] };
+    return {
+      ...base, confidence: round(readerConfidence), uncertain: false, exampleCode: null, headings: null, outputs: null, printedLines: null, reasons: [],
+    };
   }
 
   const reasons: string[] = [];
@@ -65,11 +81,13 @@ export function assessReading(document: SubmissionDocument, loaded: LoadedSpec, 
   const code = loaded.lesson ? lessonCode(document, loaded.lesson.codeCells) : expectedCode(document, loaded, located);
   const headings = exerciseHeadings(document, loaded);
   const outputs = printedOutputs(document, loaded, located);
-  for (const part of [code, headings, outputs]) {
-    if (part && part.share < READ_UNCERTAIN_THRESHOLD) reasons.push(part.reason);
+  const lines = failedCheckLines(document, loaded, located, failed);
+  const measures = [code, headings, outputs, lines];
+  for (const m of measures) {
+    if (m && m.share < READ_UNCERTAIN_THRESHOLD) reasons.push(m.reason);
   }
 
-  const confidence = Math.min(readerConfidence, ...[code, headings, outputs].filter((p) => p !== null).map((p) => p.share));
+  const confidence = Math.min(readerConfidence, ...measures.filter((p) => p !== null).map((p) => p.share));
   return {
     ...base,
     confidence: round(confidence),
@@ -77,6 +95,7 @@ export function assessReading(document: SubmissionDocument, loaded: LoadedSpec, 
     exampleCode: code ? { ...part(code), source: loaded.lesson ? 'lesson' : 'spec' } : null,
     headings: headings ? part(headings) : null,
     outputs: outputs ? part(outputs) : null,
+    printedLines: lines ? part(lines) : null,
     reasons,
   };
 }
@@ -170,10 +189,11 @@ function exerciseHeadings(document: SubmissionDocument, loaded: LoadedSpec): Mea
       found += 1;
       continue;
     }
-    const misread = document.cells.find((c) => c.kind !== 'markdown' && (heading.test(c.source) || heading.test(cellOutputText(c))));
+    // Its text elsewhere: a heading read as code or output (or a student's `# Exercise N` comment).
+    const elsewhere = document.cells.find((c) => c.kind !== 'markdown' && (heading.test(c.source) || heading.test(cellOutputText(c))));
     missing.push(
-      misread
-        ? `Exercise ${exercise.number} (read as ${heading.test(misread.source) ? misread.kind : 'output'} in cell ${misread.index})`
+      elsewhere
+        ? `Exercise ${exercise.number} (its heading's text is in cell ${elsewhere.index}'s ${heading.test(elsewhere.source) ? elsewhere.kind : 'output'}, no markdown cell)`
         : `Exercise ${exercise.number}`,
     );
   }
@@ -203,6 +223,153 @@ function printedOutputs(document: SubmissionDocument, loaded: LoadedSpec, locate
       .map((s) => `${s.what} (cell ${s.cells.map((c) => c.index).join(', ')})`)
       .join(', ')}`,
   );
+}
+
+/**
+ * The lines failed output checks look for, where the reading can be judged: the code visibly prints
+ * the line's literal start (e.g. "Max difference:"), or the whole line turns up next to the exercise
+ * in a cell the exercise does not own (an output read as markdown, or as another cell's output).
+ * A line is found when the exercise's own output has it (its value may be what is wrong) or shows
+ * what the check's `near` pattern recognises (another branch of the code printed). Cells that stopped
+ * with an error (or print a traceback), cells never run (where prompts show it) and checks worth no
+ * points are left out: their missing lines are the student's, or cost nothing.
+ */
+function failedCheckLines(
+  document: SubmissionDocument,
+  loaded: LoadedSpec,
+  located: Map<number, Cell[]>,
+  failed: ReadonlySet<string>,
+): Measure | null {
+  const promptsShown = document.reading.layout === 'nbconvert';
+  const regionEnd = regex(loaded.spec.locate.regionEnd);
+  const expected: { what: string; label: string; lost: string | null }[] = [];
+  const consider = (where: string, checks: CheckSpec[], cells: Cell[]) => {
+    const run = cells.filter((c) => c.kind === 'code' && (!promptsShown || c.executionCount !== null || c.outputs.length > 0));
+    const output = run.map(cellOutputText).join('');
+    if (run.length === 0 || run.some((c) => c.outputs.some((o) => o.type === 'error')) || TRACEBACK.test(output)) return;
+    const code = run.map((c) => c.source).join('\n');
+    const around = neighbours(document, cells, regionEnd);
+    for (const check of checks) {
+      // A check worth nothing costs nothing (and informational lines are often printed conditionally).
+      if (!failed.has(check.id) || check.points === 0) continue;
+      const near = 'near' in check && check.near ? regex(check.near) : null;
+      for (const pattern of linePatterns(check)) {
+        const line = regex(pattern);
+        const label = literalStart(pattern);
+        const printed = label.length >= MIN_LABEL_LENGTH && code.includes(label);
+        const elsewhere = around.find((c) => line.test(c.source) || line.test(cellOutputText(c)));
+        if (!printed && !elsewhere) continue;
+        const inOutput = (printed && output.includes(label)) || line.test(output) || (near?.test(output) ?? false);
+        const lost = inOutput
+          ? null
+          : elsewhere
+            ? `read in cell ${elsewhere.index}'s ${line.test(elsewhere.source) ? elsewhere.kind : 'output'}`
+            : 'printed by the code, not in its output';
+        expected.push({ what: `${where}, ${check.id}`, label: label || pattern, lost });
+      }
+    }
+  };
+  for (const section of loaded.spec.sections) consider(section.title.split(':')[0], section.checks, locateSection(document, section));
+  for (const exercise of loaded.spec.exercises) consider(`Exercise ${exercise.number}`, exercise.checks, located.get(exercise.number) ?? []);
+  const lost = expected.filter((e) => e.lost !== null);
+  return measure(expected.length - lost.length, expected.length, (count) =>
+    `${count} of ${expected.length} lines that failed checks look for were not read in the exercise's output: ${lost
+      .slice(0, EXAMPLES)
+      .map((l) => `“${clip(l.label)}” (${l.what}: ${l.lost})`)
+      .join(', ')}${lost.length > EXAMPLES ? ` and ${lost.length - EXAMPLES} more` : ''}`,
+  );
+}
+
+/** A traceback printed as text (a PDF shows no output types): the cell stopped there. */
+const TRACEBACK = /Traceback \(most recent call last\)/;
+
+/** How far past an exercise's last cell its stray output is looked for. */
+const NEIGHBOURS = 4;
+
+/**
+ * Cells around an exercise it does not own, where a misread output of it can land: between its cells,
+ * and up to NEIGHBOURS cells after them, stopping at the next section heading.
+ */
+function neighbours(document: SubmissionDocument, cells: Cell[], regionEnd: RegExp): Cell[] {
+  if (cells.length === 0) return [];
+  const owned = new Set(cells.map((c) => c.index));
+  const first = document.cells.findIndex((c) => owned.has(c.index));
+  let last = -1;
+  document.cells.forEach((c, i) => {
+    if (owned.has(c.index)) last = i;
+  });
+  const found: Cell[] = [];
+  for (let i = first; i < document.cells.length && i <= last + NEIGHBOURS; i++) {
+    const cell = document.cells[i];
+    // A heading opens its cell: a later line starting with '#' is a code hint inside the text.
+    if (i > last && cell.kind === 'markdown' && regionEnd.test(cell.source.trimStart().split('\n')[0])) break;
+    if (!owned.has(cell.index)) found.push(cell);
+  }
+  return found;
+}
+
+/** A label shorter than this ("Loss:") could be printed anywhere: not evidence of a lost line. */
+const MIN_LABEL_LENGTH = 8;
+
+/** The patterns of a check that look for a printed line. */
+function linePatterns(check: CheckSpec): string[] {
+  switch (check.kind) {
+    case 'output_regex':
+    case 'output_number':
+    case 'allclose':
+      return [check.pattern];
+    case 'numbers_agree':
+      return Object.values(check.values);
+    case 'seed_reproduction':
+      return [check.shapePattern, check.valuesPattern, check.labelsPattern];
+    default:
+      return [];
+  }
+}
+
+/**
+ * The literal text a pattern starts with ('Max difference:\s+([-+0-9.eE]+)' → 'Max difference:'),
+ * escapes undone; '' when the pattern has alternatives at its top level (no single line to expect).
+ */
+export function literalStart(pattern: string): string {
+  if (hasTopLevelAlternative(pattern)) return '';
+  const quantifier = (ch: string | undefined) => ch !== undefined && '?*+{'.includes(ch);
+  let text = '';
+  for (let i = pattern.startsWith('^') ? 1 : 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\') {
+      const next = pattern[i + 1];
+      if (next === undefined || /[A-Za-z0-9]/.test(next) || quantifier(pattern[i + 2])) break; // \s, \d, \b… or optional
+      text += next;
+      i += 1;
+      continue;
+    }
+    if ('^$.|?*+()[]{}'.includes(ch) || quantifier(pattern[i + 1])) break;
+    text += ch;
+  }
+  return text.trim();
+}
+
+function hasTopLevelAlternative(pattern: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\') {
+      i += 1;
+    } else if (inClass) {
+      if (ch === ']') inClass = false;
+    } else if (ch === '[') {
+      inClass = true;
+    } else if (ch === '(') {
+      depth += 1;
+    } else if (ch === ')') {
+      depth -= 1;
+    } else if (ch === '|' && depth === 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
 const codeCells = (document: SubmissionDocument) => document.cells.filter((c) => c.kind === 'code');

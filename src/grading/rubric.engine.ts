@@ -70,7 +70,8 @@ export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec):
   noteRunOrder(exercises, located);
   const holds = applyHolds(spec, exercises, flags.list());
   const all = [...preliminaries, ...exercises.flatMap((e) => e.checks)];
-  const reading = assessReading(document, loaded, located);
+  const failed = new Set(all.filter((c) => c.status === 'fail').map((c) => c.id));
+  const reading = assessReading(document, loaded, located, failed);
   if (reading.uncertain) {
     flags.add({ name: 'read_uncertain', exercise: null, detail: readUncertainDetail(reading) });
     // Never tell a student their work is wrong when it may be our reading that is.

@@ -73,8 +73,21 @@ table.confusion th { background:#eef1f5; }
 export const APP_JS = `
 'use strict';
 (function () {
-  async function postJson(url, body) {
-    const response = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  // State changes made with the session cookie carry the session's CSRF token (src/auth/csrf.ts):
+  // from the sign-in answer, else asked once per page (a page of another origin cannot read it).
+  let csrfToken = null;
+  async function csrf() {
+    if (csrfToken) return csrfToken;
+    const response = await fetch('/api/auth/csrf', { credentials: 'same-origin' });
+    if (!response.ok) throw new Error('session: HTTP ' + response.status);
+    csrfToken = (await response.json()).csrfToken;
+    return csrfToken;
+  }
+
+  async function postJson(url, body, options) {
+    const headers = { 'Content-Type': 'application/json' };
+    if (!(options && options.signIn)) headers['X-CSRF-Token'] = await csrf();
+    const response = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: headers, body: JSON.stringify(body) });
     let data = null;
     try { data = await response.json(); } catch (e) { data = null; }
     if (!response.ok) throw new Error((data && data.message) || ('HTTP ' + response.status));
@@ -85,13 +98,23 @@ export const APP_JS = `
   async function signIn(idToken) {
     const out = document.getElementById('signin-error');
     try {
-      const data = await postJson('/api/auth/google', { idToken: idToken });
-      // Back to the page that sent us here (same-site paths only), else the role's home.
-      const next = new URLSearchParams(location.search).get('next');
-      // (a path, not '//host' nor '/\\host' (char 92), which browsers read as another site)
-      const safe = next && next.charAt(0) === '/' && next.charAt(1) !== '/' && next.charCodeAt(1) !== 92 ? next : null;
-      location.assign(safe || (data.user.role === 'student' ? '/me' : '/staff'));
+      // No session yet: nothing to protect with a token (the server checks where the request came from).
+      const data = await postJson('/api/auth/google', { idToken: idToken }, { signIn: true });
+      csrfToken = data.csrfToken;
+      // Back to the page that sent us here (this site only), else the role's home.
+      location.assign(sameOriginPath(new URLSearchParams(location.search).get('next')) || (data.user.role === 'student' ? '/me' : '/staff'));
     } catch (error) { if (out) out.textContent = error.message; }
+  }
+  // \`next\` read as the browser will read it: resolved against this page's origin (so tabs, newlines,
+  // backslashes and the like are treated exactly as location.assign would treat them), kept only
+  // when it stays on this origin with a path starting with a single '/'; the resolved URL is used.
+  function sameOriginPath(next) {
+    if (!next || next.charAt(0) !== '/') return null;
+    let url;
+    try { url = new URL(next, location.origin); } catch (e) { return null; }
+    if (url.origin !== location.origin) return null;
+    if (url.pathname.charAt(0) !== '/' || url.pathname.charAt(1) === '/' || url.pathname.charCodeAt(1) === 92) return null; // '//' or '/\\' (92)
+    return url.href;
   }
   window.graderGoogleCredential = function (response) { signIn(response.credential); };
   const signinForm = document.getElementById('signin-form');
@@ -102,7 +125,7 @@ export const APP_JS = `
 
   const logout = document.getElementById('logout');
   if (logout) logout.addEventListener('click', async function () {
-    await fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin' });
+    try { await postJson('/api/auth/logout', {}); } catch (e) { /* ended already: the cookie goes either way */ }
     location.assign('/');
   });
 

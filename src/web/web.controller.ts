@@ -12,7 +12,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AuthenticatedUser } from '../auth/auth.types.js';
 import { CurrentUser, Public, Roles } from '../auth/decorators.js';
-import { SessionTokens } from '../auth/session-tokens.js';
+import { SessionChecker } from '../auth/session-checker.js';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config/config.js';
 import { PrismaService } from '../database/database.module.js';
 import { ActivityService } from '../review/activity.service.js';
@@ -76,7 +76,7 @@ const home = (user: AuthenticatedUser) => (user.role === 'student' ? '/me' : '/s
 export class WebController {
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    @Inject(SessionTokens) private readonly sessions: SessionTokens,
+    @Inject(SessionChecker) private readonly sessions: SessionChecker,
     @Inject(PrismaService) private readonly db: PrismaService,
     @Inject(ClassService) private readonly classes: ClassService,
     @Inject(ActivityService) private readonly activity: ActivityService,
@@ -88,14 +88,15 @@ export class WebController {
 
   @Public()
   @Get()
-  signIn(@Req() request: Request, @Res() response: Response): void {
+  async signIn(@Req() request: Request, @Res() response: Response): Promise<void> {
     const token = request.cookies?.grader_session ?? cookie(request.headers.cookie, 'grader_session');
     if (token) {
       try {
-        response.redirect(303, home(this.sessions.verify(token)));
+        // Checked as the guard checks it: a signed-out or demoted session does not bounce back here.
+        response.redirect(303, home((await this.sessions.authenticate(token)).user));
         return;
       } catch {
-        // An expired or foreign cookie: sign in again.
+        // An expired, ended or foreign cookie: sign in again.
       }
     }
     const next = typeof request.query.next === 'string' ? 'Sign in to see that page.' : null;

@@ -7,12 +7,12 @@
  */
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { buildSubmission, FIXTURE_VARIANTS, notebookText } from '../fixtures/submissions.js';
 import { type ApiHarness, startApi, WEB_CLIENT_ID } from '../support/api-harness.js';
 import { printNotebookToPdf } from '../support/print-pdf.js';
+import { freePort } from '../support/redis-server.js';
 import { makeFixtures, type FixtureManifest } from '../support/runner-fixtures.js';
 import { writeSmallModelSpec } from '../support/small-model-spec.js';
 
@@ -36,11 +36,15 @@ describe('web pages in a real browser', () => {
     specs = await mkdtemp(join(tmpdir(), 'web-specs-'));
     await writeSmallModelSpec(specs);
     models = await makeFixtures({ backbone: 'resnet18', size: 64, out: specs, variants: ['onnx'] });
+    // The site's origin is where the browser reaches it (state changes from elsewhere are refused).
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
     api = await startApi({
       label: 'web',
       worker: true,
       env: {
         INITIAL_INSTRUCTORS: INSTRUCTOR,
+        PUBLIC_BASE_URL: base,
         WORKER_QUEUES: 'grade,rerun',
         MAX_UPLOAD_BYTES: String(12_000_000),
         MAX_MODEL_BYTES: String(200 * 1024 * 1024),
@@ -49,8 +53,7 @@ describe('web pages in a real browser', () => {
         RUNNER_THREADS: '2',
       },
     });
-    await api.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+    await api.app.listen(port, '127.0.0.1');
     const instructor = await api.sessionFor(INSTRUCTOR, 'instructor');
     const roster = await api.http
       .post('/api/roster')

@@ -12,6 +12,7 @@ const confident: ReadingAssessment = {
   exampleCode: { found: 392, expected: 392, share: 1, source: 'lesson' },
   headings: { found: 10, expected: 10, share: 1 },
   outputs: { found: 12, expected: 12, share: 1 },
+  printedLines: null,
   reasons: [],
   warnings: [],
 };

@@ -69,6 +69,7 @@ ${
 ${measure('Lesson example code (lines)', reading.exampleCode, reading.threshold, reading.exampleCode?.source === 'spec' ? 'code the spec expects (the spec names no lesson notebook)' : 'from the blank lesson notebook')}
 ${measure('Exercise headings', reading.headings, reading.threshold)}
 ${measure('Cells that print, with output', reading.outputs, reading.threshold)}
+${measure('Lines failed checks look for, printed by the code, found in the output', reading.printedLines ?? null, reading.threshold)}
 </tbody></table>
 ${!uncertain && reading.reasons.length ? html`<ul class="small">${reading.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : null}
 ${warningsList(reading.warnings)}

@@ -55,7 +55,7 @@ export async function startReviewApp(label: string, options: { specsDir?: string
   const moduleRef = await Test.createTestingModule({
     imports: [
       GraderModule.forRoot({ store: true, config }),
-      AuthModule.forRoot({ sessionSecret: SECRET }),
+      AuthModule.forRoot({ sessionSecret: SECRET, siteOrigin: 'http://127.0.0.1', sessionRecheckMs: 0 }),
       BullModule.forRoot({ redis: REDIS_URL, prefix: redisPrefix }),
       ReviewModule,
     ],
