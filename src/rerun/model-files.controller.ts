@@ -1,26 +1,26 @@
 import { rm } from 'node:fs/promises';
-import { BadRequestException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { BadRequestException, Controller, Get, HttpCode, Inject, Param, Post, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import type { AuthenticatedUser } from '../auth/auth.types.js';
-import { CurrentUser } from '../auth/decorators.js';
 import { PrismaService } from '../database/database.module.js';
 import { FileStore } from '../submissions/file-store.js';
 import type { StreamedUpload } from '../submissions/upload.storage.js';
 import type { ModelFileRole } from './model-files.js';
 import { ModelFilesRepository } from './model-files.repository.js';
-import { isUuid } from '../api/ids.js';
+import { SubmissionOwnerGuard } from './submission-owner.guard.js';
 
 type Uploaded = Partial<Record<'weights' | 'onnx' | 'onnxData', StreamedUpload<ModelFileRole>[]>>;
 
 /**
  * The model files a re-run measures: `POST /api/submissions/:id/model` (multipart `weights`, optional
- * `onnx` and `onnxData`), by the submission's owner or staff. Streamed to disk, size-limited, hashed,
- * classified by content, kept content-addressed.
+ * `onnx` and `onnxData`), by the submission's owner or staff, checked before any byte is read
+ * (SubmissionOwnerGuard). Streamed to disk, size-limited, hashed, classified by content, kept
+ * content-addressed.
  */
 @ApiTags('re-runs')
 @ApiBearerAuth()
 @Controller('api/submissions/:id/model')
+@UseGuards(SubmissionOwnerGuard)
 export class ModelFilesController {
   constructor(
     @Inject(PrismaService) private readonly database: PrismaService,
@@ -31,10 +31,9 @@ export class ModelFilesController {
   @HttpCode(201)
   @ApiConsumes('multipart/form-data')
   @UseInterceptors(FileFieldsInterceptor([{ name: 'weights', maxCount: 1 }, { name: 'onnx', maxCount: 1 }, { name: 'onnxData', maxCount: 1 }]))
-  async upload(@Param('id') id: string, @UploadedFiles() uploaded: Uploaded | undefined, @CurrentUser() user: AuthenticatedUser) {
+  async upload(@Param('id') id: string, @UploadedFiles() uploaded: Uploaded | undefined) {
     const all = Object.values(uploaded ?? {}).flat();
     try {
-      await this.ownedOrStaff(id, user);
       if (!uploaded?.weights?.[0] && !uploaded?.onnx?.[0]) {
         throw new BadRequestException("send the weights (.pth) as the multipart field 'weights' (and optionally 'onnx', 'onnxData')");
       }
@@ -53,17 +52,8 @@ export class ModelFilesController {
   }
 
   @Get()
-  async list(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser) {
-    await this.ownedOrStaff(id, user);
+  async list(@Param('id') id: string) {
     const rows = await new ModelFilesRepository(this.database.prisma).list(id);
     return { submissionId: id, files: rows.map(({ role, filename, sha256, sizeBytes, uploadedAt }) => ({ role, filename, sha256, sizeBytes, uploadedAt })) };
-  }
-
-  /** A student reaches only their own submissions; another's answers 404 like a missing one. */
-  private async ownedOrStaff(id: string, user: AuthenticatedUser): Promise<void> {
-    const row = isUuid(id) ? await this.database.prisma.submission.findUnique({ where: { id }, select: { personId: true } }) : null;
-    if (!row || (user.role === 'student' && (user.personId === null || row.personId !== user.personId))) {
-      throw new NotFoundException(`no submission ${id}`);
-    }
   }
 }

@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
+import { pipeline, type Readable, Transform } from 'node:stream';
 import { join } from 'node:path';
 import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { StorageEngine } from 'multer';
@@ -49,57 +50,80 @@ export class HashingUploadStorage<K extends string = SubmissionKind> implements 
 
   _handleFile(_request: unknown, file: Express.Multer.File, callback: Callback): void {
     const path = join(this.dir, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
-    const stream = file.stream as NodeJS.ReadableStream & { truncated?: boolean };
-    let finished = false;
-    let out: WriteStream | null = null;
-    const finish = (error: unknown, info?: Partial<StreamedUpload<K>>) => {
-      if (finished) return;
-      finished = true;
+    const stream = file.stream as Readable & { truncated?: boolean };
+    // Listened to at once: a body cut off before its closing boundary destroys the part's stream
+    // (busboy: "Unexpected end of form") possibly before the folder below exists; that must not be
+    // missed, or the file would be opened after the end and never closed.
+    let early: unknown = null;
+    const onEarlyError = (error: unknown) => {
+      early ??= error;
+    };
+    stream.on('error', onEarlyError);
+    let settled = false;
+    const settle = (error: unknown, info?: Partial<StreamedUpload<K>>) => {
+      if (settled) return;
+      settled = true;
+      stream.off('error', onEarlyError);
       if (error) {
-        stream.unpipe();
-        out?.destroy();
-        stream.resume(); // let the multipart parser go on to the end of the request
-        void rm(path, { force: true }).finally(() => callback(error));
+        // Let the multipart parser go on to the end of the request (a refused file is not read further).
+        if (!stream.destroyed) stream.resume();
+        callback(error);
       } else {
         callback(null, info);
       }
     };
     mkdir(this.dir, { recursive: true }).then(
       () => {
+        if (early || stream.destroyed || stream.readableEnded) {
+          settle(early ?? new BadRequestException('the upload was cut off before the file ended'));
+          return;
+        }
         const hash = createHash('sha256');
         const head: Buffer[] = [];
         let size = 0;
         let kind: K | null = null;
-        const decide = (): boolean => {
-          const decided = this.classify(Buffer.concat(head), file);
-          if (typeof decided === 'object') {
-            finish(new UnsupportedMediaTypeException(decided.refuse));
-            return false;
-          }
+        const classify = this.classify;
+        const decide = (): Error | null => {
+          const decided = classify(Buffer.concat(head), file);
+          if (typeof decided === 'object') return new UnsupportedMediaTypeException(decided.refuse);
           kind = decided;
-          return true;
+          return null;
         };
-        out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
-        stream.on('data', (chunk: Buffer) => {
-          hash.update(chunk);
-          if (kind === null && size < SNIFF_BYTES) {
-            head.push(chunk);
-            if (size + chunk.length >= SNIFF_BYTES) decide();
+        // Hashes and sniffs on the way; a refused file ends the pipeline (and so the write) at once.
+        const inspect = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            hash.update(chunk);
+            if (kind === null && size < SNIFF_BYTES) {
+              head.push(chunk);
+              if (size + chunk.length >= SNIFF_BYTES) {
+                const refused = decide();
+                if (refused) return done(refused);
+              }
+            }
+            size += chunk.length;
+            done(null, chunk);
+          },
+        });
+        const out: WriteStream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+        // Every way out closes the file: pipeline destroys all three streams on any error (the
+        // request's end or abort included), and the copy is removed once its handle is closed.
+        pipeline(stream, inspect, out, (error) => {
+          const failed =
+            error ??
+            // Over the size limit: multer answers 413 itself; the cut-off copy must not be kept.
+            (stream.truncated ? new BadRequestException('upload cut off at the size limit') : null) ??
+            (size === 0 ? new BadRequestException(`${file.originalname || 'the file'}: the file is empty`) : null) ??
+            (kind === null ? decide() : null);
+          if (!failed) {
+            settle(null, { path, size, sha256: hash.digest('hex'), kind: kind! });
+            return;
           }
-          size += chunk.length;
+          const remove = () => void rm(path, { force: true }).finally(() => settle(early ?? failed));
+          if (out.closed) remove();
+          else out.once('close', remove);
         });
-        stream.on('error', (error) => finish(error));
-        out.on('error', (error) => finish(error));
-        out.on('finish', () => {
-          // Over the size limit: multer answers 413 itself; the cut-off copy must not be kept.
-          if (stream.truncated) return finish(new BadRequestException('upload cut off at the size limit'));
-          if (size === 0) return finish(new BadRequestException(`${file.originalname || 'the file'}: the file is empty`));
-          if (kind === null && !decide()) return;
-          finish(null, { path, size, sha256: hash.digest('hex'), kind: kind! });
-        });
-        stream.pipe(out);
       },
-      (error) => finish(error),
+      (error) => settle(error),
     );
   }
 
