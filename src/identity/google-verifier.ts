@@ -96,6 +96,7 @@ export class GoogleIdentityVerifier {
     if (this.options.clientIds.length === 0) {
       throw new GoogleUnavailable('web sign-in is not configured on this server (GOOGLE_CLIENT_IDS)');
     }
+    requireRs256(idToken);
     let payload;
     try {
       const ticket = await this.client.verifyIdToken({ idToken, audience: this.options.clientIds });
@@ -106,6 +107,24 @@ export class GoogleIdentityVerifier {
     if (!payload?.email) throw new IdentityRejected('the Google ID token carries no email');
     if (payload.email_verified !== true) throw new IdentityRejected('Google has not verified the email of this account');
     return { email: payload.email.toLowerCase(), name: payload.name ?? null };
+  }
+}
+
+/**
+ * Google signs ID tokens with RS256 only. The library checks RS256 whatever the header says; a header
+ * that says otherwise (HS256, none, ...) is refused before anything else, so no other algorithm's
+ * path can ever be taken.
+ */
+function requireRs256(idToken: string): void {
+  const [encodedHeader] = idToken.split('.');
+  let alg: unknown;
+  try {
+    alg = (JSON.parse(Buffer.from(encodedHeader, 'base64url').toString('utf8')) as { alg?: unknown }).alg;
+  } catch {
+    throw new IdentityRejected('malformed ID token');
+  }
+  if (alg !== 'RS256') {
+    throw new IdentityRejected(`the ID token's header names the algorithm ${typeof alg === 'string' ? JSON.stringify(alg.slice(0, 20)) : 'none'}; Google signs with RS256 only`);
   }
 }
 

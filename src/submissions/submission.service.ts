@@ -75,7 +75,7 @@ export class SubmissionService {
         verifiedEmail: uploader.verifiedEmail,
       });
       if (row.personId !== personId) {
-        // The same bytes were handed in by someone else: worth a look by staff, not a second row.
+        // The same bytes were handed in by someone else: worth a look by staff (audited), not a second row.
         await this.database.prisma.auditEvent.create({
           data: {
             actor: uploader.verifiedEmail,
@@ -84,7 +84,8 @@ export class SubmissionService {
             data: { sha256: upload.sha256, assignment: spec.spec.id },
           },
         });
-        throw new ConflictException('this exact file was already submitted by another student; submit your own work');
+        // Said neutrally: whether (and by whom) these bytes were handed in is not the uploader's to learn.
+        throw new ConflictException('this file cannot be accepted as your submission; if you think it should be, ask your instructor');
       }
       const needsJob = row.status === 'received' || row.status === 'error';
       const queue = needsJob

@@ -30,6 +30,8 @@ export interface IdTokenOptions {
   /** Signed with a key Google never published, under Google's key id. */
   forged?: boolean;
   issuer?: string;
+  /** What the header's `alg` says (the signature is RS256 whatever it says). */
+  headerAlg?: string;
 }
 
 export interface FakeGoogle {
@@ -132,7 +134,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
         iat: issuedAt,
         exp: issuedAt + 3600,
       };
-      return signJwt({ alg: 'RS256', kid, typ: 'JWT' }, payload, options.forged ? impostor.privateKey : google.privateKey);
+      return signJwt({ alg: options.headerAlg ?? 'RS256', kid, typ: 'JWT' }, payload, options.forged ? impostor.privateKey : google.privateKey);
     },
     close: () =>
       new Promise<void>((resolve) => {
