@@ -103,6 +103,11 @@ describe('re-run of a hand-in', () => {
     expect(check(report, 'rerun.student_onnx')?.status).toBe('fail');
     expect(check(report, 'rerun.student_onnx')?.evidence).toMatch(/64/);
     expect(check(report, 'rerun.student_parity')).toBeUndefined();
+    // Exported at 32 px with a dynamic batch, like the lesson's code at the wrong size: the flag comes
+    // from the graph check's structured result (input size), not from words in its message.
+    expect(report.flags.filter((f) => f.name === 'wrong_resolution').map((f) => f.detail)).toEqual([
+      expect.stringMatching(/^re-run: the handed-in ONNX takes 32×32 images, not 64×64/),
+    ]);
   }, 240_000);
 
   it.each([

@@ -12,7 +12,7 @@ import type { RerunSpec } from '../specs/spec.schema.js';
 import { compareClaims, type MeasuredResults } from './claims.js';
 import { withJobDir } from './job-dir.js';
 import { readNpyAs } from './npy.js';
-import { checkOnnxGraph, type GraphCheckResult } from './onnx/graph-check.js';
+import { checkOnnxGraph, type GraphCheckResult, graphFlags } from './onnx/graph-check.js';
 import { benchmarkBatch1, closeOrtSession, openOrtSession, type OpenedSession, runLogits } from './onnx/ort-session.js';
 import { claimTolerancesFor, judgeSpeedupClaim, parityToleranceFor } from './provider-rules.js';
 import type { RunnerOutcome } from './runner-client.js';
@@ -284,11 +284,11 @@ class RerunRun {
       return null;
     }
     return this.timed('student_onnx', async () => {
-      const graph = await checkOnnxGraph(path, { inputSize: this.rerun.inputSize, classes: this.rerun.classes });
+      const graph = await checkOnnxGraph(path, { inputSize: this.rerun.inputSize, classes: this.rerun.classes, opset: this.rerun.opset });
       this.check('rerun.student_onnx', 'The handed-in ONNX has input [N, 3, size, size] with a symbolic N and output [N, classes]', graph.ok ? 'pass' : 'fail', graphEvidence(graph));
-      if (!graph.ok && graph.failures.some((f) => /\b\d+\b/.test(f) && /size|dim|shape/i.test(f))) {
-        this.flags.push({ name: 'wrong_resolution', exercise: null, detail: `re-run: ${graph.failures.join('; ')}` });
-      }
+      // Flags from the check's structured problems (input size, classes), never from its words.
+      this.flags.push(...graphFlags(graph));
+      this.metrics.studentGraph = { problems: graph.problems, notes: graph.notes, opset: graph.opset };
       return { value: graph, detail: graph.ok ? 'graph checks passed' : graph.failures.join('; ') };
     });
   }
@@ -421,7 +421,8 @@ export function runnerSessionOptions(options: Pick<RerunOptions, 'runnerCommand'
 
 function graphEvidence(graph: GraphCheckResult): string {
   const shapes = `input ${graph.inputs.map((i) => `[${i.shape.join(', ')}]`).join(', ')}, output ${graph.outputs.map((o) => `[${o.shape.join(', ')}]`).join(', ')}`;
-  return graph.ok ? shapes : `${graph.failures.join('; ')} (${shapes})`;
+  const notes = graph.notes.map((n) => `; ${n.message}`).join('');
+  return graph.ok ? `${shapes}${notes}` : `${graph.failures.join('; ')} (${shapes})${notes}`;
 }
 
 function fmt(value: number): string {

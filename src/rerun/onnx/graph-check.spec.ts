@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTinyOnnxModels } from '../../../test/support/tiny-onnx.js';
-import { checkGraphInterface, checkOnnxGraph, type TensorInterface } from './graph-check.js';
+import { checkGraphInterface, checkOnnxGraph, graphFlags, type TensorInterface } from './graph-check.js';
 
 const expectations = { inputSize: 8, classes: 5 };
 const tensor = (name: string, shape: (number | string)[], type = 'float32'): TensorInterface => ({ name, type, shape });
@@ -53,6 +53,37 @@ describe('checkGraphInterface', () => {
   });
 });
 
+describe('structured graph-check results', () => {
+  const problems = (inputs: TensorInterface[], outputs: TensorInterface[], extra = {}) =>
+    checkGraphInterface(inputs, outputs, { ...expectations, ...extra }).problems.map(({ kind, expected, found }) => ({ kind, expected, found }));
+
+  it('says which property is wrong, with what was expected and found', () => {
+    expect(problems([tensor('x', ['N', 3, 4, 4])], [tensor('y', ['N', 5])])).toEqual([{ kind: 'input_size', expected: 8, found: 4 }]);
+    expect(problems([tensor('x', [1, 3, 8, 8])], [tensor('y', [1, 5])])).toEqual([
+      { kind: 'batch_axis', expected: 'symbolic', found: 1 },
+      { kind: 'batch_axis', expected: 'symbolic', found: 1 },
+    ]);
+    expect(problems([tensor('x', ['N', 3, 8, 8])], [tensor('y', ['N', 10])])).toEqual([{ kind: 'output_classes', expected: 5, found: 10 }]);
+    expect(problems([tensor('x', ['N', 3, 8, 8])], [tensor('y', ['N', 5])], { opset: 18 })).toEqual([]);
+  });
+
+  it('raises wrong_resolution for another input size whatever the batch axis, and only then', () => {
+    const flagsOf = (inputs: TensorInterface[], outputs: TensorInterface[]) => graphFlags(checkGraphInterface(inputs, outputs, expectations)).map((f) => f.name);
+    expect(flagsOf([tensor('x', ['batch_size', 3, 4, 4])], [tensor('y', ['batch_size', 5])])).toEqual(['wrong_resolution']);
+    expect(flagsOf([tensor('x', [1, 3, 4, 4])], [tensor('y', [1, 5])])).toEqual(['wrong_resolution']);
+    // A fixed batch at the right size is an export mistake, not another resolution.
+    expect(flagsOf([tensor('x', [1, 3, 8, 8])], [tensor('y', [1, 5])])).toEqual([]);
+    expect(flagsOf([tensor('x', ['N', 3, 8, 8])], [tensor('y', ['N', 10])])).toEqual(['wrong_model']);
+  });
+
+  it('compares the opset the file declares with the one expected, as a note that fails nothing', () => {
+    const result = checkGraphInterface([tensor('x', ['N', 3, 8, 8])], [tensor('y', ['N', 5])], { ...expectations, opset: 18 }, 17);
+    expect(result.ok).toBe(true);
+    expect(result.opset).toBe(17);
+    expect(result.notes).toEqual([{ kind: 'opset', expected: 18, found: 17, message: 'exported at opset 17, the lesson asks for 18' }]);
+  });
+});
+
 describe('checkOnnxGraph on real files', () => {
   let dir = '';
   beforeAll(async () => {
@@ -67,6 +98,7 @@ describe('checkOnnxGraph on real files', () => {
     const dynamic = await checkOnnxGraph(join(dir, 'dynamic.onnx'), expectations);
     expect(dynamic.ok).toBe(true);
     expect(dynamic.inputs).toEqual([{ name: 'input', type: 'float32', shape: ['batch_size', 3, 8, 8] }]);
+    expect(dynamic.opset).toBe(17); // read from the file's opset_import
     const fixed = await checkOnnxGraph(join(dir, 'static.onnx'), expectations);
     expect(fixed.ok).toBe(false);
     expect(fixed.failures[0]).toBe('input batch dimension is fixed at 1, expected a symbolic (dynamic) batch');
