@@ -37,6 +37,14 @@ export function outputOf(draft: OutputDraft, capacity: number | null): CellOutpu
 
 /** `ValueError: message` (the last such line of a traceback), or null when this is not a traceback. */
 function errorLine(lines: string[]): { name: string; value: string } | null {
+  // IPython's header names the exception whatever it is called (`InvalidArgument   Traceback (…)`).
+  for (const line of lines) {
+    const header = /^([A-Za-z_][\w.]*)\s+Traceback \(most recent call last\)/.exec(line.trim());
+    if (!header) continue;
+    const name = header[1];
+    const last = [...lines].reverse().find((l) => l.trim().startsWith(`${name}:`));
+    return { name, value: last ? last.trim().slice(name.length + 1).trim() : '' };
+  }
   const traceback = lines.some((l) => /Traceback|^\s*File "|^-{10,}/.test(l));
   for (let i = lines.length - 1; i >= 0; i--) {
     const match = /^([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)):\s?(.*)$/.exec(lines[i].trim());

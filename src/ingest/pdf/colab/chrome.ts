@@ -59,7 +59,7 @@ export function contentLines(page: RawPage, repeated: Set<string>): ChromeStripp
       chromeLines++;
       continue;
     }
-    const items = dedupeItems(line.items.filter((item) => !INTERFACE_ITEMS.some((p) => p.test(item.str.trim()))));
+    const items = dedupeItems(withoutPopup(line.items).filter((item) => !INTERFACE_ITEMS.some((p) => p.test(item.str.trim()))));
     if (items.length === 0) {
       chromeLines++;
       continue;
@@ -67,6 +67,30 @@ export function contentLines(page: RawPage, repeated: Set<string>): ChromeStripp
     lines.push(items.length === line.items.length ? line : makeLine(items));
   }
   return { lines, chromeLines };
+}
+
+/**
+ * The auto-save pop-up that older Colab prints repeat on every page lies over the notebook's own
+ * text, so its words share lines with code. Its first line arrives in pieces (`… Reloading may`,
+ * `fi`, `x the problem. Save and`: a ligature splits it): drop every proportional item from the one
+ * that opens it to the one that ends it.
+ */
+function withoutPopup(items: RawTextItem[]): RawTextItem[] {
+  const sorted = [...items].sort((a, b) => a.x - b.x);
+  const kept: RawTextItem[] = [];
+  let inPopup = false;
+  for (const item of sorted) {
+    const text = item.str.trim();
+    if (!item.mono && /Automatic document saving has been pending/.test(text)) inPopup = true;
+    if (inPopup && item.mono) inPopup = false;
+    if (inPopup) {
+      if (/Save and$/.test(text)) inPopup = false;
+      continue;
+    }
+    if (!item.mono && /^reload the page\.?$/.test(text)) continue;
+    kept.push(item);
+  }
+  return kept.length === items.length ? items : kept;
 }
 
 function isMarginChrome(page: RawPage, line: TextLine, text: string, repeated: Set<string>): boolean {

@@ -232,9 +232,12 @@ function shapeOf(box: PaintedBox): string {
   return `${box.paint}:${box.color}:${Math.round(box.x0)}:${Math.round(box.x1)}`;
 }
 
-/** The page's last cell frame goes on past its bottom: the next page's first frame continues it. */
+/**
+ * The page's last cell frame goes on into the bottom margin or past the page (Chrome draws the cut
+ * frame's next slice there): the next page's first frame continues it.
+ */
 function runsOffPage({ page, structure }: PageInput): boolean {
-  return structure.frames.some((frame) => frame.y1 > page.height);
+  return structure.frames.some((frame) => frame.y1 > page.height * 0.94);
 }
 
 function classifyPage(
@@ -293,10 +296,9 @@ function classifyPage(
           previous.page === page.number &&
           Math.abs(previous.line.fontSize - line.fontSize) < 0.5 &&
           line.y - previous.line.y < line.fontSize * 3);
-      if (isMono(line) && startsCode(line)) kind = 'code';
-      else if (offGrid(line) || inOutput) kind = 'output';
-      else kind = 'markdown';
-      confirmed = kind !== 'code';
+      // Code lives in editors: a line at the code column outside one is a text cell's (inline code
+      // opening a sentence, a code block), unless it follows output (a table's first column).
+      kind = offGrid(line) || inOutput ? 'output' : 'markdown';
     } else {
       // No drawing at all: x positions, the column grid and spacing only.
       confirmed = false;
@@ -561,7 +563,8 @@ class ColabAssembler {
       return { index, kind: 'markdown', source: draft.lines.join('\n'), executionCount: null, outputs: [], id: null, page: draft.page };
     }
     const outputs = draft.outputs
-      .map((o) => outputOf(looksLikeTraceback(o) ? { ...o, tint: 'traceback' } : o, null))
+      .flatMap(splitTraceback)
+      .map((o) => outputOf(o, null))
       .filter((o): o is CellOutput => o !== null);
     return { index, kind: 'code', source: draft.source.map((l) => l.text).join('\n'), executionCount: null, outputs, id: null, page: draft.page };
   }
@@ -577,9 +580,21 @@ function figures(page: RawPage): PlacedImage[] {
   return page.images.filter((image) => !shadows.some((shadow) => same(shadow, image)));
 }
 
-/** Colab prints no tint for errors: a traceback is told by its text. */
-function looksLikeTraceback(output: OutputDraft): boolean {
-  return output.lines.some((l) => /Traceback \(most recent call last\)|^-{20,}$|^\s*File "[^"]+", line \d+/.test(l.text));
+/**
+ * Colab prints no tint for errors: a traceback is told by its text, and what the cell printed
+ * before it (stdout) is an output of its own, as in the notebook.
+ */
+function splitTraceback(output: OutputDraft): OutputDraft[] {
+  if (output.type !== 'text') return [output];
+  const start = output.lines.findIndex(
+    (l, i) =>
+      /Traceback \(most recent call last\)/.test(l.text) ||
+      (/^-{20,}$/.test(l.text.trim()) && /Traceback|Error|Exception/.test(output.lines[i + 1]?.text ?? '')),
+  );
+  if (start === -1) return [output];
+  const before = output.lines.slice(0, start);
+  const traceback: OutputDraft = { ...output, tint: 'traceback', lines: output.lines.slice(start) };
+  return before.some((l) => l.text.trim() !== '') ? [{ ...output, lines: before }, traceback] : [traceback];
 }
 
 function lineGlyph(line: TextLine): number | null {

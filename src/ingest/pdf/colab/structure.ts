@@ -28,11 +28,17 @@ const MIN_CONTAINER_SHARE = 0.35;
 export function pageStructure(page: RawPage, frameColor: string | null): PageStructure {
   const wide = (box: PaintedBox) => box.x1 - box.x0 >= page.width * MIN_CONTAINER_SHARE && box.y1 - box.y0 >= 3;
   const frames = frameColor === null ? [] : page.boxes.filter((b) => b.paint === 'stroke' && b.color === frameColor && wide(b));
+  // Pop-ups (the auto-save notice) are drawn over the notebook on a black drop shadow: neither the
+  // shadow nor the pop-up's own box says anything about the cells under them.
+  const shadows = page.boxes.filter((b) => b.paint === 'fill' && b.color === '#000000');
+  const onShadow = (b: Rect) =>
+    shadows.some((s) => s.x0 <= b.x0 + 0.5 && s.x1 >= b.x1 - 0.5 && s.y0 <= b.y0 + 0.5 && s.y1 >= b.y1 - 0.5 && area(s) < area(b) * 1.6);
   const containers = page.boxes.filter(
     (b) =>
       wide(b) &&
-      // Black fills are drop shadows of pop-ups; a box taller than the page is the page's own background.
       !(b.paint === 'fill' && b.color === '#000000') &&
+      !onShadow(b) &&
+      // The page's own background.
       !(b.x0 <= 1 && b.y0 <= 1 && b.x1 >= page.width - 1),
   );
   return { frames, containers, pageHeight: page.height };
@@ -79,6 +85,10 @@ export function tightest<T extends Rect>(boxes: T[], line: TextLine, pageHeight 
     }
   }
   return best;
+}
+
+function area(box: Rect): number {
+  return (box.x1 - box.x0) * (box.y1 - box.y0);
 }
 
 /** The box holds the line's first glyph (its left end, a little above the baseline). */
