@@ -6,10 +6,14 @@
 # Contents (about 40 MB, under the device tool's 64 MiB):
 #   node.xz                        this machine's Node binary (glibc only, runs on the GPU image)
 #   device-rerun.mjs               scripts/gpu/device-rerun.ts and the grader code it uses, bundled
-#   node_modules/onnxruntime-*     onnxruntime-node with its Linux x64 CPU binaries (.so xz-compressed)
+#   node_modules/onnxruntime-*     onnxruntime-node with its Linux x64 binaries (.so xz-compressed): the CPU
+#                                  provider and the bundled WebGPU provider (Dawn over Vulkan)
+#   debs/libvulkan1_*.deb          Debian's Vulkan loader (libvulkan.so.1), which the GPU machine lacks and
+#                                  WebGPU needs; rerun-check.sh unpacks it with dpkg -x
 # onnxruntime-node's CUDA binaries are downloaded by its install script from outside this network, so
-# the carried ORT is the CPU build: the check records ORT's CPU provider and its fallback reason, as a
-# worker whose image lacks them would. A GPU worker image installs them (README, "GPU workers").
+# the carried ORT has no CUDA provider: the check records CUDA's failure and its reason, then runs ORT on
+# WebGPU (or, failing that, the CPU, with WebGPU's reason too). A GPU worker image installs the CUDA
+# provider and the Vulkan loader (README, "GPU workers").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=.gpu
@@ -29,4 +33,16 @@ mkdir -p "$out/$binaries"
 cp "$binaries/onnxruntime_binding.node" "$out/$binaries/"
 xz -T0 -6 -c "$binaries/libonnxruntime.so.1" > "$out/$binaries/libonnxruntime.so.1.xz"
 xz -T0 -6 -c "$(command -v node)" > "$out/node.xz"
+# Vulkan for WebGPU: the loader, and (debs/glx/) what the NVIDIA driver's Vulkan library
+# (libGLX_nvidia.so.0) links against, which a headless CUDA image may lack (glvnd, X11 client libraries).
+mkdir -p "$out/debs/glx"
+(cd "$out/debs" && apt-get -q -o APT::Sandbox::User=root download libvulkan1 >/dev/null) \
+  || { echo "prepare: apt-get download libvulkan1 failed: WebGPU needs it on the GPU machine" >&2; exit 1; }
+(cd "$out/debs/glx" && apt-get -q -o APT::Sandbox::User=root download \
+  libglvnd0 libx11-6 libxext6 libxcb1 libxau6 libxdmcp6 libbsd0 libmd0 >/dev/null) \
+  || { echo "prepare: apt-get download of the GLX libraries failed" >&2; exit 1; }
+for deb in "$out"/debs/*.deb "$out"/debs/glx/*.deb; do  # plain names travel safely ('%3a' = the epoch's ':')
+  [ "$deb" = "${deb//%3a/_}" ] || mv "$deb" "${deb//%3a/_}"
+done
+ls -R "$out/debs"
 du -sh "$out"

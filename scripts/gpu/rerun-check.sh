@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
-# The GPU check of the re-run (issue 4), for a session that has the device machine (H100/H200 with
-# PyTorch 2.x, torchvision, onnx and Python onnxruntime, but no Node). Prepare here, run there:
-#   bash scripts/gpu/prepare.sh          # builds .gpu/: Node, the bundled re-run, onnxruntime-node
-#   run(command="bash scripts/gpu/rerun-check.sh", carry=[".gpu"], timeout_s=540)
-# Rehearse on a CPU (Debian's torch 1.13 exports at most opset 17):
+# The GPU check of the re-run (issues 4 and 15), for a session that has the device machine (H100/H200
+# with PyTorch 2.x, torchvision, onnx and Python onnxruntime, but no Node and no Vulkan loader).
+# Prepare here, run there (one command; RUNNER_TESTS=skip keeps it to a few minutes):
+#   bash scripts/gpu/prepare.sh          # builds .gpu/: Node, the bundled re-run, onnxruntime-node, libvulkan1
+#   run(command="RUNNER_TESTS=skip bash scripts/gpu/rerun-check.sh", carry=[".gpu"], timeout_s=540)
+#   then copy $OUT/bench/results/<gpu>-webgpu-<date>.json into bench/results/
+# Rehearse on a CPU (Debian's torch 1.13 exports at most opset 17; WebGPU fails there for want of an
+# adapter, and the reasons are what the rehearsal shows):
 #   SIZE=64 SAMPLES=20 STUDENT_OPSET=17 RUNNER_PYTHON=/usr/bin/python3 bash scripts/gpu/rerun-check.sh
 #
 # It exercises what CI cannot, in under 5 minutes on an H100:
+#   0. Vulkan for ONNX Runtime's WebGPU provider (scripts/gpu/vulkan-env.sh): the carried libvulkan1
+#      unpacked, the NVIDIA driver's ICD file found or written; then a WebGPU probe on a small model in
+#      its own process (provider, reasons, parity with the CPU, node placement);
 #   1. the runner's unit tests on the machine's torch 2.x (export, weights, errors);
 #   2. a real CUDA out-of-memory, classified by the runner as `out_of_memory` (infrastructure);
 #   3. one full re-run of one submission through runRerun, as a `rerun` worker does: the lesson's
 #      ResNet101 at 512 px, the student's ONNX exported with the lesson's own code on torch 2.x,
-#      parity / accuracy / confusion on the example hand-in's seed, the batch-1 benchmark
-#      (CUDA-synchronised PyTorch, ONNX Runtime on the provider it got), wall time per step and the
-#      orchestration overhead;
-#   4. ONNX Runtime's CUDA provider from Python, where the image's onnxruntime has it.
+#      parity (ONNX Runtime on the provider it got, WebGPU here, against PyTorch CUDA with TF32 off),
+#      accuracy / confusion on the example hand-in's seed, the batch-1 benchmark (CUDA-synchronised
+#      PyTorch beside ONNX Runtime, same statistics), the printed speedup judged with the spec's
+#      tolerance for the provider, wall time per step and the orchestration overhead;
+#   4. ONNX Runtime's CUDA provider from Python, where the image's onnxruntime has it;
+#   5. the results as one file, $OUT/bench/results/<gpu>-webgpu-<date>.json (scripts/gpu/bench_result.py).
 # Each part prints its own result; a failing part does not stop the others. Files land in $OUT.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -52,6 +60,15 @@ ort_bin=.gpu/node_modules/onnxruntime-node/bin/napi-v6/linux/x64
 if [ ! -x "$node" ]; then unxz .gpu/node.xz "$node" && chmod +x "$node"; fi
 [ -f "$ort_bin/libonnxruntime.so.1" ] || unxz "$ort_bin/libonnxruntime.so.1.xz" "$ort_bin/libonnxruntime.so.1"
 "$node" --version || status=1
+
+part "0. Vulkan for ONNX Runtime's WebGPU provider"
+. scripts/gpu/vulkan-env.sh
+vulkan_setup .gpu/debs /tmp/grader-vulkan > "$OUT/vulkan.txt" 2>&1  # not in a pipe: it exports
+cat "$OUT/vulkan.txt"
+part "0. WebGPU probe: a small model on WebGPU in its own process"
+timeout 120 "$node" .gpu/device-rerun.mjs --probe-webgpu --out "$OUT"
+code=$?
+[ $code -eq 0 ] || echo "WebGPU probe exit $code$([ $code -gt 128 ] && echo ": killed by signal $((code - 128)), the full re-run may crash in WebGPU too")"
 
 part "1. runner unit tests on this torch"
 # RUNNER_TESTS narrows them (e.g. test_torch_runner.ServeTests) when a rerun must stay short.
@@ -117,5 +134,7 @@ for _ in range(200):
     a = time.perf_counter(); s.run(None, x); t.append((time.perf_counter() - a) * 1000)
 print({"cuda_provider": True, "session_providers": s.get_providers(), "p50_ms": float(np.percentile(t, 50)), "p95_ms": float(np.percentile(t, 95))})
 PY
+part "5. results for bench/results/"
+"$python" scripts/gpu/bench_result.py "$OUT" "${CHECK_COMMAND:-bash scripts/gpu/prepare.sh; run(command='RUNNER_TESTS=${RUNNER_TESTS:-} SIZE=$SIZE bash scripts/gpu/rerun-check.sh', carry=['.gpu'])}" || status=1
 echo "rerun-check exit $status"
 exit $status
