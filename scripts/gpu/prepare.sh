@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds .gpu/ (git-ignored), everything the GPU machine lacks for scripts/gpu/rerun-check.sh: it has
-# PyTorch 2.x, onnx and Python onnxruntime, but no Node and no node_modules. Carry it with the run:
+# PyTorch 2.x, onnx and Python onnxruntime, but no Node, no node_modules and no Vulkan loader. Carry it
+# with the run (RUNNER_TESTS=skip: the runner's unit tests already passed on torch 2.11; drop it to rerun them):
 #   bash scripts/gpu/prepare.sh
-#   run(command="bash scripts/gpu/rerun-check.sh", carry=[".gpu"], timeout_s=540)
+#   run(command="RUNNER_TESTS=skip bash scripts/gpu/rerun-check.sh", carry=[".gpu"], timeout_s=540)
 # Contents (about 40 MB, under the device tool's 64 MiB):
 #   node.xz                        this machine's Node binary (glibc only, runs on the GPU image)
 #   device-rerun.mjs               scripts/gpu/device-rerun.ts and the grader code it uses, bundled
