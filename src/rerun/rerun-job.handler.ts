@@ -9,6 +9,8 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import { parseSubmission, type ReadLimits, sniffKind } from '../ingest/submission.reader.js';
 import type { SpecRegistry } from '../specs/spec.registry.js';
 import type { RerunJobData } from '../review/rerun-job.js';
+import { withJobDir } from './job-dir.js';
+import { placeOnnxWithData } from './onnx-external-data.js';
 import { runRerun, runnerSessionOptions, type RerunOptions } from './rerun.pipeline.js';
 import { RunnerSession } from './runner-session.js';
 import { RerunRepository } from './rerun.repository.js';
@@ -90,13 +92,14 @@ export class RerunJobHandler {
     const kind = sniffKind(bytes);
     if (kind === 'unknown') throw new RerunInfrastructureError(`stored file of ${submission.id} is not a notebook or PDF`);
     const document = await parseSubmission({ path: submission.storedPath, filename: submission.filename, kind, bytes }, this.limits);
-    const report = await runRerun({
-      weightsPath: weights.storedPath,
-      studentOnnxPath: onnx?.storedPath ?? null,
-      document,
-      spec,
-      options: { ...this.options, runnerSession: this.runner },
-    });
+    const onnxData = submission.modelFiles.find((f) => f.role === 'onnx_data') ?? null;
+    const rerun = (studentOnnxPath: string | null) =>
+      runRerun({ weightsPath: weights.storedPath, studentOnnxPath, document, spec, options: { ...this.options, runnerSession: this.runner } });
+    // The store keeps files by sha256: the student's ONNX and its external data (model.onnx.data) are
+    // put side by side in the job's folder, under the name the model expects, for the re-run's time.
+    const report = onnx
+      ? await withJobDir(async (dir) => rerun((await placeOnnxWithData(onnx, onnxData, dir)).path), { prefix: 'grader-onnx-' })
+      : await rerun(null);
     if (report.status === 'error') {
       const step = report.steps.find((s) => s.status === 'error');
       throw new RerunInfrastructureError(`${step?.name ?? 'rerun'}: ${step?.detail ?? 'infrastructure error'}`);

@@ -5,11 +5,12 @@
  * records one RerunRun with its device, execution provider and versions. The spec folder names a small
  * model (resnet18, 64 px) so that it fits CI; on GPU workers the same path runs ResNet101 at 512 px.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { buildSubmission, FIXTURE_VARIANTS, notebookText } from '../fixtures/submissions.js';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
@@ -123,6 +124,40 @@ describe('re-runs through the service', () => {
     const rows = await api.sql<{ status: string; error: string }>('SELECT status, error FROM "RerunRun" WHERE "submissionId" = $1', [upload.body.submissionId]);
     expect(rows).toEqual([{ status: 'failed', error: 'no weights (.pth) were handed in with this submission' }]);
   }, 120_000);
+
+  it('re-runs an ONNX whose weights are in model.onnx.data (torch 2.x\'s export), handed in as onnxData', async () => {
+    // The fixture's ONNX re-saved as torch 2.x's dynamo exporter writes it: graph and weights apart.
+    const external = join(specs, 'external');
+    await mkdir(external);
+    await promisify(execFile)('/usr/bin/python3', ['-c', [
+      'import sys, onnx',
+      'm = onnx.load(sys.argv[1])',
+      "onnx.save(m, sys.argv[2] + '/ResNet101_model_512.onnx', save_as_external_data=True, all_tensors_to_one_file=True, location='ResNet101_model_512.onnx.data', size_threshold=0)",
+    ].join('\n'), manifest.files.onnx, external]);
+    const graph = await readFile(join(external, 'ResNet101_model_512.onnx'));
+    expect(graph.length).toBeLessThan(1024 * 1024); // the weights really are in the .data file
+    const upload = await api.http.post('/api/submissions').set('Authorization', `Bearer ${jane}`)
+      .attach('file', Buffer.from(notebookText(buildSubmission({ ...FIXTURE_VARIANTS.good, seed: 7 }))), 'Class_06_2.Student.ipynb');
+    expect(upload.status).toBe(202);
+    const id = upload.body.submissionId as string;
+    await api.waitUntilProcessed(id, jane);
+    const stored = await api.http.post(`/api/submissions/${id}/model`).set('Authorization', `Bearer ${jane}`)
+      .attach('weights', await readFile(manifest.files.honest), 'ResNet101_model_512.pth')
+      .attach('onnx', graph, 'ResNet101_model_512.onnx')
+      .attach('onnxData', await readFile(join(external, 'ResNet101_model_512.onnx.data')), 'ResNet101_model_512.onnx.data');
+    expect(stored.status).toBe(201);
+    expect(stored.body.files.map((f: { role: string }) => f.role).sort()).toEqual(['onnx', 'onnx_data', 'weights']);
+    // Nothing failed in this hand-in: the TA names the check to re-run.
+    const requested = await api.http.post(`/api/submissions/${id}/rerun`).set('Authorization', `Bearer ${ta}`).send({ checkIds: ['ex5.max_difference'] });
+    expect(requested.status).toBe(202);
+    expect((await waitForJob(requested.body.statusUrl)).state).toBe('completed');
+    const rows = await api.sql<{ status: string; metrics: { checks: { id: string; status: string; evidence: string }[] } }>(
+      'SELECT status, metrics FROM "RerunRun" WHERE "submissionId" = $1', [id]);
+    expect(rows).toHaveLength(1);
+    const checks = Object.fromEntries(rows[0].metrics.checks.map((c) => [c.id, `${c.status}: ${c.evidence}`]));
+    expect(checks['rerun.student_onnx']).toMatch(/^pass/);
+    expect(checks['rerun.student_parity']).toMatch(/^pass/);
+  }, 240_000);
 });
 
 describe('a re-run worker killed with SIGKILL in the middle of a re-run', () => {
