@@ -90,6 +90,10 @@ const serviceEnvironmentSchema = z.object({
   GOOGLE_TOKENINFO_URL: googleUrl.default('https://oauth2.googleapis.com/tokeninfo'),
   GOOGLE_CERTS_URL: googleUrl.default('https://www.googleapis.com/oauth2/v1/certs'),
   MAX_UPLOAD_BYTES: positiveInt(32 * 1024 * 1024),
+  /** Per person: bytes of hand-ins accepted in any 24 hours (429 beyond). */
+  UPLOAD_QUOTA_BYTES_PER_DAY: positiveInt(512 * 1024 * 1024),
+  /** Per person: hand-ins waiting to be graded at once (429 beyond): one student cannot fill the queue. */
+  MAX_GRADES_IN_FLIGHT_PER_USER: positiveInt(3),
   /** A ResNet101 state_dict is ~170 MB; its ONNX about the same. */
   MAX_MODEL_BYTES: positiveInt(1024 * 1024 * 1024),
   /** Where re-runs run: auto (CUDA when present), cpu or cuda. */
@@ -141,6 +145,8 @@ export interface ServiceConfig {
     certsUrl: string;
   };
   maxUploadBytes: number;
+  /** Per-person limits on hand-ins (429 beyond): bytes in any 24 hours, and ungraded at once. */
+  quotas: { uploadBytesPerDay: number; gradesInFlight: number };
   maxModelBytes: number;
   rerun: { device: 'auto' | 'cpu' | 'cuda'; samples: number | undefined; benchmark: boolean };
   courseCode: string;
@@ -197,6 +203,7 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env):
       certsUrl: env.GOOGLE_CERTS_URL,
     },
     maxUploadBytes: env.MAX_UPLOAD_BYTES,
+    quotas: { uploadBytesPerDay: env.UPLOAD_QUOTA_BYTES_PER_DAY, gradesInFlight: env.MAX_GRADES_IN_FLIGHT_PER_USER },
     maxModelBytes: env.MAX_MODEL_BYTES,
     rerun: { device: env.RERUN_DEVICE, samples: env.RERUN_SAMPLES, benchmark: env.RERUN_BENCHMARK },
     courseCode: env.COURSE_CODE,

@@ -15,6 +15,7 @@ import type { LoadedSpec } from '../specs/spec.loader.js';
 import { SpecRegistry } from '../specs/spec.registry.js';
 import { FileStore } from './file-store.js';
 import { SubmissionRepository } from './submission.repository.js';
+import { UploadQuotas } from './upload-quota.js';
 import type { StreamedUpload } from './upload.storage.js';
 
 export interface Uploader {
@@ -46,6 +47,7 @@ export class SubmissionService {
     @Inject(SpecRegistry) private readonly registry: SpecRegistry,
     @Inject(GradeQueue) private readonly queue: GradeQueue,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(UploadQuotas) private readonly quotas: UploadQuotas,
   ) {}
 
   /** The assignment named, the configured default, or the only lesson there is. */
@@ -61,8 +63,10 @@ export class SubmissionService {
   async accept(upload: StreamedUpload, uploader: Uploader, assignment: string | undefined): Promise<AcceptedSubmission> {
     try {
       const spec = this.resolveAssignment(assignment);
-      const stored = await this.files.adopt(upload.path, upload.sha256);
       const personId = uploader.personId ?? (await this.people.ensurePerson(uploader.email)).id;
+      // The upload's real size against the person's daily bytes (the guard checked before the body).
+      await this.quotas.check(personId, { bytes: upload.size, sha256: upload.sha256 });
+      const stored = await this.files.adopt(upload.path, upload.sha256);
       const row = await this.submissions.recordUpload({
         sha256: upload.sha256,
         kind: upload.kind,

@@ -32,6 +32,7 @@ import { GoogleAccessTokenGuard, type GoogleAuthenticatedRequest } from '../iden
 import { SubmissionService } from './submission.service.js';
 import { SubmissionRepository } from './submission.repository.js';
 import { statusPath, toSubmissionResponse, toSubmissionSummary } from './submission.view.js';
+import { UploadQuotaGuard } from './upload-quota.js';
 import type { StreamedUpload } from './upload.storage.js';
 import { isUuid } from '../api/ids.js';
 
@@ -74,6 +75,7 @@ export class SubmissionsController {
   @Post()
   @HttpCode(202)
   @ApiBearerAuth()
+  @UseGuards(UploadQuotaGuard)
   @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
   @ApiBody(UPLOAD_BODY)
@@ -126,7 +128,7 @@ export class ColabSubmissionsController {
   @Public()
   @Post()
   @HttpCode(202)
-  @UseGuards(GoogleAccessTokenGuard)
+  @UseGuards(GoogleAccessTokenGuard, UploadQuotaGuard)
   @UseInterceptors(FileInterceptor('file'))
   @ApiBearerAuth()
   @ApiConsumes('multipart/form-data')

@@ -6,6 +6,7 @@ import { FileStore } from './file-store.js';
 import { SubmissionService } from './submission.service.js';
 import { ColabSubmissionsController, SubmissionsController } from './submissions.controller.js';
 import { SubmitCellController } from './submit-cell.controller.js';
+import { UploadQuotaGuard, UploadQuotas } from './upload-quota.js';
 import { HashingUploadStorage } from './upload.storage.js';
 
 @Module({
@@ -21,7 +22,7 @@ import { HashingUploadStorage } from './upload.storage.js';
     }),
   ],
   controllers: [SubmissionsController, ColabSubmissionsController, SubmitCellController],
-  providers: [SubmissionService],
+  providers: [SubmissionService, UploadQuotas, UploadQuotaGuard],
   exports: [SubmissionService],
 })
 export class SubmissionsModule {}

@@ -261,3 +261,46 @@ describe('a hostile student', () => {
     }
   });
 });
+
+describe('per-person quotas on hand-ins (item 5)', () => {
+  let api: ApiHarness;
+  // Different hand-ins of about one size (only the seed differs).
+  const notebooks = [0, 1, 7, 42, 123, 31337].map((seed) => Buffer.from(notebookText(buildSubmission({ ...FIXTURE_VARIANTS.good, seed }))));
+  const size = Math.max(...notebooks.map((bytes) => bytes.length));
+
+  beforeAll(async () => {
+    // No worker: hand-ins stay `received` (in flight) until a test says they are graded.
+    api = await startApi({
+      label: 'quota',
+      env: { MAX_GRADES_IN_FLIGHT_PER_USER: '2', UPLOAD_QUOTA_BYTES_PER_DAY: String(Math.floor(size * 2.5)) },
+    });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const upload = (token: string, bytes: Buffer) => api.http.post('/api/submissions').set('Authorization', `Bearer ${token}`).attach('file', bytes, 'Class_06_2.ipynb');
+
+  it('refuses (429) a third hand-in while two wait to be graded, and bytes beyond the daily quota; others are not held back', async () => {
+    const jane = await api.sessionFor(JANE, 'student');
+    const marcus = await api.sessionFor(MARCUS, 'student');
+    expect((await upload(jane, notebooks[0])).status).toBe(202);
+    expect((await upload(jane, notebooks[1])).status).toBe(202);
+    const third = await upload(jane, notebooks[2]);
+    expect(third.status).toBe(429);
+    expect(third.body.message).toMatch(/2 of your hand-ins are still waiting to be graded \(at most 2 at once\)/);
+
+    // Marcus: graded one by one, so only the bytes count.
+    const graded = () => api.sql(`UPDATE "Submission" SET status = 'graded' WHERE "personId" = (SELECT id FROM "Person" WHERE email = $1)`, [MARCUS]);
+    expect((await upload(marcus, notebooks[3])).status).toBe(202);
+    await graded();
+    expect((await upload(marcus, notebooks[4])).status).toBe(202);
+    await graded();
+    const over = await upload(marcus, notebooks[5]);
+    expect(over.status).toBe(429);
+    expect(over.body.message).toMatch(/^upload quota reached: .* handed in over the last 24 hours/);
+    expect(await api.sql(`SELECT count(*)::int AS n FROM "Submission"`)).toEqual([{ n: 4 }]);
+    expect(await readdir(`${api.config.grader.fileStoreDir}/incoming`)).toEqual([]);
+  });
+});
