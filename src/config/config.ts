@@ -115,6 +115,12 @@ const serviceEnvironmentSchema = z.object({
   RECONCILE_INTERVAL_MS: positiveInt(60_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  /** /health says degraded at this share of the process's open-file or memory limit. */
+  HEALTH_LIMIT_RATIO: z.coerce.number().gt(0).lte(1).default(0.9),
+  /** The open-file limit /health measures against (default: the process's own, RLIMIT_NOFILE). */
+  HEALTH_OPEN_FILES_LIMIT: z.coerce.number().int().positive().optional(),
+  /** The memory limit /health measures the resident size against (default: the cgroup's, else the machine's). */
+  HEALTH_MEMORY_LIMIT_BYTES: z.coerce.number().int().positive().optional(),
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
 });
 
@@ -171,6 +177,8 @@ export interface ServiceConfig {
     nice: number;
   };
   enqueueTimeoutMs: number;
+  /** What /health measures the process against (undefined: the process's own limits). */
+  health: { ratio: number; openFilesLimit: number | undefined; memoryLimitBytes: number | undefined };
   /** Least severe level logged: error < warn < log (one line per upload and per job) < debug. */
   logLevels: ('error' | 'warn' | 'log' | 'debug')[];
 }
@@ -222,6 +230,7 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env):
       nice: env.WORKER_NICE,
     },
     enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
+    health: { ratio: env.HEALTH_LIMIT_RATIO, openFilesLimit: env.HEALTH_OPEN_FILES_LIMIT, memoryLimitBytes: env.HEALTH_MEMORY_LIMIT_BYTES },
     logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(env.LOG_LEVEL) + 1),
   };
 }

@@ -58,7 +58,7 @@ describe('submissions API', () => {
     api.http.post('/api/submissions').set('Authorization', `Bearer ${token}`).attach('file', bytes, name);
 
   it('reports database and Redis in /health, serves the OpenAPI document and the submit cell', async () => {
-    expect((await api.http.get('/health')).body).toEqual({ status: 'ok', database: 'up', redis: 'up' });
+    expect((await api.http.get('/health')).body).toMatchObject({ status: 'ok', database: 'up', redis: 'up', openFiles: { status: 'ok' }, memory: { status: 'ok' } });
     const docs = await api.http.get('/api/docs-json');
     expect(docs.status).toBe(200);
     expect(Object.keys(docs.body.paths)).toEqual(
