@@ -83,6 +83,54 @@ export function seedNotForbidden(check: SeedNotForbidden, context: CheckContext)
 }
 
 /**
+ * A printed numpy array agrees with the values expected, in order. A print clips long output lines
+ * at the page's edge (`cut`: the PDF may have lost text there): a row that does not close the array
+ * may end in a number that lost digits, and the numbers after it on that row are gone, so the next
+ * row is matched a few values further on. `[-1.0856307  0.99734545  0.2829785  -1.50` then
+ * `-2.4266791 …` agrees with seed 123 however much of the first row the page kept.
+ */
+export function printedArrayAgrees(
+  printed: string,
+  expected: number[],
+  within: (expected: number, printed: number) => boolean,
+  cut: boolean,
+  wanted: number,
+): boolean {
+  const rows = printed
+    .split('\n')
+    .map((row) => {
+      const tokens = [...row.matchAll(/[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi)].map((m) => ({ text: m[0], end: m.index! + m[0].length }));
+      return { tokens, open: tokens.length > 0 && !row.slice(tokens[tokens.length - 1].end).includes(']') };
+    })
+    .filter((row) => row.tokens.length > 0);
+  let i = 0;
+  let matched = 0;
+  for (const [r, row] of rows.entries()) {
+    if (cut && r > 0 && rows[r - 1].open) {
+      // The page cut the row before: find where this row starts among the next few values.
+      const first = Number(row.tokens[0].text);
+      const start = expected.findIndex((v, k) => k >= i && k <= i + MAX_CUT_VALUES && within(v, first));
+      if (start === -1) return matched >= wanted;
+      i = start;
+    }
+    for (const [p, token] of row.tokens.entries()) {
+      if (i >= expected.length || matched >= wanted) return matched >= wanted;
+      const value = Number(token.text);
+      const lastOfCutRow = cut && row.open && p === row.tokens.length - 1;
+      const decimals = /e/i.test(token.text) ? null : (token.text.split('.')[1] ?? '').length;
+      const agrees = within(expected[i], value) || (lastOfCutRow && decimals !== null && Math.abs(expected[i] - value) < Number(`1e-${decimals}`));
+      if (!agrees) return false;
+      i++;
+      matched++;
+    }
+  }
+  return matched >= wanted;
+}
+
+/** numpy prints 6 or 7 of these values a row: at most that many can be lost at a row's end. */
+const MAX_CUT_VALUES = 8;
+
+/**
  * Recompute with numpy's legacy generator what the cell must have printed for the seed and shape it
  * claims, and compare. Catches outputs edited after the run without re-executing anything; labels that
  * fit another resolution reveal the resolution really used.
@@ -114,14 +162,17 @@ export function seedReproduction(check: SeedReproduction, context: CheckContext)
   const flags: NonNullable<CheckOutcome['flags']> = [];
   if (claimed.conflict) flags.push({ name: 'outputs_inconsistent', detail: claimed.conflict });
 
-  const count = Math.min(check.printedValues, printedValues.length);
-  const valuesMatch = (expected: number[]) =>
-    printedValues.length >= Math.min(check.printedValues, expected.length) &&
-    expected.slice(0, count).every((v, i) => Math.abs(v - printedValues[i]) <= check.valueTolerance + 1e-6 * Math.abs(v));
+  // A PDF print may have clipped the array's rows at the page's edge (printedArrayAgrees).
+  const cut = evidence.codeMayBeHidden;
+  // A notebook shows every value the lesson prints; a clipped print, what the page kept of them.
+  const wanted = cut ? Math.min(check.printedValues, printedValues.length) : check.printedValues;
+  const within = (v: number, printed: number) => Math.abs(v - printed) <= check.valueTolerance + 1e-6 * Math.abs(v);
+  const valuesMatch = (seed: number) =>
+    printedArrayAgrees(valuesText[1], firstNormals(seed, check.printedValues + (cut ? 4 * MAX_CUT_VALUES : 0)), within, cut, wanted);
 
   const claimedFirst = firstNormals(claimed.seed, check.printedValues);
-  if (!valuesMatch(claimedFirst)) {
-    const actualSeed = check.suspectSeeds.find((s) => s !== claimed.seed && valuesMatch(firstNormals(s, check.printedValues)));
+  if (!valuesMatch(claimed.seed)) {
+    const actualSeed = check.suspectSeeds.find((s) => s !== claimed.seed && valuesMatch(s));
     const detail = actualSeed !== undefined
       ? `printed sample values are those of seed ${actualSeed}, not of the claimed seed ${claimed.seed}`
       : `printed sample values are not what numpy gives for seed ${claimed.seed}`;
