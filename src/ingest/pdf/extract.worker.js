@@ -132,7 +132,8 @@ async function extractPage(page, number) {
       // A damaged content stream can carry NaN or infinite matrices: such text has no place on the page.
       if (![a, b, c, d, e, f, item.width].every(Number.isFinite)) continue;
       text.push({
-        str: item.str,
+        // pdf.js gives U+0000 for a glyph it cannot map back to text (an emoji font, say): say so.
+        str: item.str.replace(/\u0000/g, '\uFFFD'),
         x: e,
         y: f,
         width: item.width,

@@ -36,6 +36,8 @@ const INTERFACE_LINES: RegExp[] = [
 /** Interface words that sit inside a content line: icon ligatures and the auto-save pop-up's pieces. */
 const INTERFACE_ITEMS: RegExp[] = [
   /^keyboard_arrow_(down|right|up)$/,
+  // The same icons as the text layer of a real print carries them: one Private Use Area glyph.
+  /^[\uE000-\uF8FF]+$/,
   /^(content_copy|more_vert|arrow_upward|arrow_downward|link|edit|delete|settings)$/,
   /Automatic document saving has been pending/,
   /Reloading may\s+.{0,4}x the problem/,

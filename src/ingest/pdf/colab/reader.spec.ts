@@ -59,7 +59,7 @@ describe('Colab print reader', () => {
       1,
       [
         ...colabHeader(1, 2),
-        prose('keyboard_arrow_down', 40, 60, 12),
+        prose('\uE313', 40, 60, 12),
         prose('Exercise 7: Generate Data', 60, 60, 12),
         ...lines(['seed_val = 42', 'print(seed_val)'], 79.5, 100),
         ...lines(['42'], 79.5, 135),
