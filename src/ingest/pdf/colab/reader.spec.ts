@@ -78,6 +78,24 @@ describe('Colab print reader', () => {
     expect(document.warnings).toEqual([]);
   });
 
+  it('reads a boxed print without background graphics (frames only) by the code grid, and says it is unsure', () => {
+    const p = page(
+      1,
+      [
+        ...colabHeader(1, 1),
+        ...lines(['x = 1', 'z = 3', '', 'print(x)'], 79.5, 100),
+        ...lines(['1'], 79.5, 100 + 3 * PITCH + 14),
+        ...lines(['y = 2'], 79.5, 200),
+      ],
+      [frame(88, 140), frame(190, 210)],
+    );
+    expect(summary(extracted([p]))).toEqual([
+      { code: 'x = 1\nz = 3\n\nprint(x)', out: ['stream:1\n'] },
+      { code: 'y = 2', out: [] },
+    ]);
+    expect(pdfDocument(extracted([p]), 'x.pdf').reading.confidence).toBeLessThan(0.8);
+  });
+
   it('reads the indented layout: editor boxes, outputs off the code grid, an editor continued on the next page', () => {
     const editor = (y0: number, y1: number) => fill(37.5, y0, 561.5, y1);
     const cell = (y0: number, y1: number) => fill(37.5, y0, 565.5, y1);

@@ -261,8 +261,10 @@ function classifyPage(
   const offGrid = (line: TextLine) => !boxed && isMono(line) && !onColumnGrid(line.x0, metrics);
   const result: ClassifiedLine[] = [];
   let previous: ClassifiedLine | null = null;
+  let previousFrame: Rect | null = null;
   for (const line of lines) {
     const container = tightest(structure.containers, line, structure.pageHeight);
+    const frame = boxed ? tightest(structure.frames, line, structure.pageHeight) : null;
     let kind: LineKind;
     let confirmed = true;
     if (container && editors.has(container) && !offGrid(line)) {
@@ -271,14 +273,15 @@ function classifyPage(
       // Safari draws the editor box over the first output line.
       kind = 'output';
     } else if (boxed) {
-      const frame = tightest(structure.frames, line, structure.pageHeight);
       if (!frame) {
         kind = 'markdown';
       } else if (frameHasEditor(frame, editors) || frame.y0 < 0 || (continued && frame === firstFrame)) {
         kind = 'output';
       } else if (!structure.containers.some((c) => c !== frame && c.y0 <= frame.y0 + 3 && c.y1 >= frame.y0 && overlapsX(c, frame))) {
         // A frame with nothing painted inside: printed without background graphics, or a text cell.
-        kind = isMono(line) ? byGap(line, previous, metrics, startsCode) : 'markdown';
+        // Its first line is the cell's code, then the code's line grid says where output starts.
+        const firstInFrame = previousFrame !== frame;
+        kind = !isMono(line) ? 'markdown' : firstInFrame ? 'code' : byGap(line, previous, page.number, metrics);
         confirmed = false;
       } else {
         kind = 'markdown';
@@ -306,11 +309,12 @@ function classifyPage(
       else if (startsCode(line)) kind = 'code';
       else if (!indentedFromCode(line)) kind = 'markdown';
       else if (offGrid(line)) kind = 'output';
-      else kind = byGap(line, previous, metrics, startsCode);
+      else kind = byGap(line, previous, page.number, metrics);
     }
     const classifiedLine: ClassifiedLine = { line, kind, confirmed, container, page: page.number };
     result.push(classifiedLine);
     previous = classifiedLine;
+    previousFrame = frame;
   }
   return result;
 }
@@ -399,9 +403,8 @@ function overlapsX(a: Rect, b: Rect): boolean {
  * (indented code); off the grid (the gap between a cell's input and its output is not a whole
  * number of lines) or after a blank stretch, it is output.
  */
-function byGap(line: TextLine, previous: ClassifiedLine | null, metrics: Metrics, startsCode: (l: TextLine) => boolean): LineKind {
-  if (startsCode(line) && metrics.frameColor === null) return 'code';
-  if (!previous || previous.kind !== 'code' || previous.page !== previous.page) return previous?.kind === 'output' ? 'output' : metrics.frameColor !== null && !previous ? 'code' : 'output';
+function byGap(line: TextLine, previous: ClassifiedLine | null, page: number, metrics: Metrics): LineKind {
+  if (!previous || previous.kind !== 'code' || previous.page !== page) return 'output';
   const steps = (line.y - previous.line.y) / metrics.pitch;
   return Math.abs(steps - Math.round(steps)) <= 0.2 && steps < 3.5 ? 'code' : 'output';
 }
