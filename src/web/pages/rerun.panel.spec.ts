@@ -37,6 +37,11 @@ describe('latencyChart', () => {
     const ortOnly = latencyChart({ environment: { runnerDevice: 'cpu', deviceName: 'Xeon', executionProvider: 'cpu' }, metrics: { latency: { pytorch: null, onnxRuntime: { ...summary(10), medianCi: null } } } });
     expect(ortOnly).toMatchObject({ labels: ['ONNX Runtime (CPU EP), 40 runs'], medianCi: [null] });
   });
+
+  it('names the WebGPU provider when ORT ran on it', () => {
+    const webgpu = { ...report, environment: { ...report.environment, executionProvider: 'webgpu' } };
+    expect(latencyChart(webgpu)?.labels[1]).toBe('ONNX Runtime (WebGPU EP), 40 runs');
+  });
 });
 
 describe('rerunPanel', () => {

@@ -47,6 +47,9 @@ export interface LatencyChart {
 const fmt = (value: number) => String(Number(value.toPrecision(4)));
 
 /** Chart data from a report's latency metrics, each engine named with where it ran. Pure. */
+/** How the execution provider that ran ORT is named on the page (the report's values). */
+const EP_LABELS: Record<string, string> = { cuda: 'CUDA EP', webgpu: 'WebGPU EP', cpu: 'CPU EP' };
+
 export function latencyChart(report: ReportLike): LatencyChart | null {
   const latency = report.metrics?.latency;
   if (!latency?.onnxRuntime) return null;
@@ -54,7 +57,7 @@ export function latencyChart(report: ReportLike): LatencyChart | null {
   const torchWhere = env.runnerDevice === 'cuda' ? `CUDA, ${env.deviceName ?? '?'}` : `CPU${env.deviceName ? `, ${env.deviceName}` : ''}`;
   const engines: [string, LatencySummary][] = [];
   if (latency.pytorch) engines.push([`PyTorch (${torchWhere})`, latency.pytorch]);
-  engines.push([`ONNX Runtime (${env.executionProvider === 'cuda' ? 'CUDA EP' : 'CPU EP'})`, latency.onnxRuntime]);
+  engines.push([`ONNX Runtime (${EP_LABELS[String(env.executionProvider)] ?? 'CPU EP'})`, latency.onnxRuntime]);
   const speedup = latency.speedup ? `, speedup ${fmt(latency.speedup.ratio)}× (${fmt(latency.speedup.low)}–${fmt(latency.speedup.high)})` : '';
   return {
     title: `Batch-1 latency, ms (p50 with the 95% interval of the median; p95, p99)${speedup}`,
