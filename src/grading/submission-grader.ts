@@ -84,7 +84,8 @@ export class SubmissionGrader {
     return (await this.evaluateWithDocument(loaded, options)).report;
   }
 
-  private async evaluateWithDocument(
+  /** As `evaluate`, with the Document read (null when unreadable): the worker stores what pages show of it. */
+  async evaluateWithDocument(
     loaded: LoadedSubmission,
     options: { internalErrors?: 'reject' | 'throw' } = {},
   ): Promise<{ report: FileReport; document: SubmissionDocument | null }> {

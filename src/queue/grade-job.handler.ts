@@ -11,6 +11,7 @@ import type { SubmissionGrader } from '../grading/submission-grader.js';
 import { applyIdentity } from '../identity/identity-match.js';
 import type { PeopleRepository } from '../identity/people.repository.js';
 import { FileStore } from '../submissions/file-store.js';
+import { storedReadingOf } from '../submissions/stored-reading.js';
 import type { SubmissionRepository } from '../submissions/submission.repository.js';
 import { type GradeJobData, type GradeJobResult, gradeJobSchema } from './queue.names.js';
 
@@ -21,6 +22,8 @@ export class GradeJobHandler {
     private readonly submissions: SubmissionRepository,
     private readonly people: PeopleRepository,
     private readonly config: Pick<ServiceConfig, 'courseCode'>,
+    /** Where what the staff page shows of a PDF is kept (null: not kept, the page says so). */
+    private readonly files: FileStore | null = null,
   ) {}
 
   async handle(payload: GradeJobData): Promise<GradeJobResult> {
@@ -32,10 +35,14 @@ export class GradeJobHandler {
     if (sha256 !== submission.sha256) {
       throw new Error(`stored file ${submission.storedPath} has sha256 ${sha256}, expected ${submission.sha256}`);
     }
-    const report = await this.grader.evaluate(
+    const { report, document } = await this.grader.evaluateWithDocument(
       { path: submission.storedPath, filename: submission.filename, kind: submission.kind, bytes },
       { internalErrors: 'throw' },
     );
+    // A PDF is read here once; the staff page shows this, and never reads the PDF in the api.
+    if (document && submission.kind === 'pdf' && this.files) {
+      await this.files.putReading(sha256, JSON.stringify(storedReadingOf(document)));
+    }
     if (report.status === 'rejected') return this.reject(submissionId, report.error);
     if (report.spec.id !== submission.assignmentSpecId) {
       return this.reject(

@@ -10,6 +10,7 @@ import { GradeRepository } from '../database/grade.repository.js';
 import { SubmissionGrader } from '../grading/submission-grader.js';
 import { PeopleRepository } from '../identity/people.repository.js';
 import { SubmissionRepository } from '../submissions/submission.repository.js';
+import { FileStore } from '../submissions/file-store.js';
 import { GradeJobHandler } from './grade-job.handler.js';
 import { GradeWorker } from './grade.worker.js';
 import { Reconciler } from './reconciler.js';
@@ -50,9 +51,9 @@ export class WorkerModule {
       ? [
           {
             provide: GradeJobHandler,
-            useFactory: (grader: SubmissionGrader, grades: GradeRepository, submissions: SubmissionRepository, people: PeopleRepository) =>
-              new GradeJobHandler(grader, grades, submissions, people, config),
-            inject: [SubmissionGrader, GradeRepository, SubmissionRepository, PeopleRepository],
+            useFactory: (grader: SubmissionGrader, grades: GradeRepository, submissions: SubmissionRepository, people: PeopleRepository, files: FileStore | null) =>
+              new GradeJobHandler(grader, grades, submissions, people, config, files),
+            inject: [SubmissionGrader, GradeRepository, SubmissionRepository, PeopleRepository, FileStore],
           },
           GradeWorker,
           Reconciler,

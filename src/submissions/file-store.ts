@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -29,6 +29,25 @@ export class FileStore {
       await rename(temporary, path);
     }
     return { sha256, path };
+  }
+
+  /** Where the grade worker keeps what pages show of a hand-in it read (see stored-reading.ts). */
+  readingPathFor(sha256: string): string {
+    return join(this.root, 'readings', sha256.slice(0, 2), `${sha256}.json`);
+  }
+
+  /** Stores (or replaces) the reading of a hand-in: written then renamed, never half there. */
+  async putReading(sha256: string, json: string): Promise<void> {
+    const path = this.readingPathFor(sha256);
+    await mkdir(join(this.root, 'readings', sha256.slice(0, 2)), { recursive: true });
+    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(temporary, json);
+    await rename(temporary, path);
+  }
+
+  /** The stored reading's text, or null when none was stored. */
+  async readReading(sha256: string): Promise<string | null> {
+    return readFile(this.readingPathFor(sha256), 'utf8').catch(() => null);
   }
 
   /** Where uploads are streamed before `adopt` (inside the store: a rename never crosses filesystems). */

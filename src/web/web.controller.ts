@@ -144,7 +144,7 @@ export class WebController {
   @Roles('ta', 'instructor')
   async submission(@Param('id', submissionId) id: string, @CurrentUser() user: AuthenticatedUser, @Res() response: Response): Promise<void> {
     const evidence = await this.evidence.evidence(id);
-    const handIn = await loadHandIn(this.files, evidence.submission, this.config.grader.limits);
+    const handIn = await loadHandIn(this.files, evidence.submission);
     const reruns = await this.db.prisma.rerunRun.findMany({ where: { submissionId: id }, orderBy: { startedAt: 'desc' }, take: 5 });
     sendPage(response, submissionPage(evidence, handIn, user, reruns));
   }

@@ -3,11 +3,13 @@
  * in-process, Postgres, Redis and the fake Google. Each case is an attack that worked before.
  */
 import { readdirSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSubmission, FIXTURE_VARIANTS, notebookText } from '../fixtures/submissions.js';
 import { type ApiHarness, PUBLIC_BASE_URL, startApi, WEB_CLIENT_ID } from '../support/api-harness.js';
+import { printNotebookToPdf } from '../support/print-pdf.js';
 
 const INSTRUCTOR = 'prof.lee@utsa.edu';
 const TA = 'sam.ta@utsa.edu';
@@ -34,7 +36,7 @@ describe('a hostile student', () => {
     api = await startApi({
       label: 'hostile',
       worker: true,
-      env: { INITIAL_INSTRUCTORS: INSTRUCTOR, SESSION_RECHECK_SECONDS: '1', MAX_MODEL_BYTES: String(200 * 1024 * 1024) },
+      env: { INITIAL_INSTRUCTORS: INSTRUCTOR, SESSION_RECHECK_SECONDS: '1', MAX_UPLOAD_BYTES: String(12_000_000), MAX_MODEL_BYTES: String(200 * 1024 * 1024) },
     });
     await api.app.listen(0, '127.0.0.1');
     port = (api.app.getHttpServer().address() as AddressInfo).port;
@@ -247,6 +249,28 @@ describe('a hostile student', () => {
     // Staff still see it.
     const audit = await api.sql<{ actor: string }>(`SELECT actor FROM "AuditEvent" WHERE action = 'submission.duplicate_of_other_student'`);
     expect(audit).toEqual([{ actor: MARCUS }]);
+  });
+
+  it('serves a PDF\'s staff page from the reading stored at grading time, never reading the PDF again (item 5)', async () => {
+    const pdf = await printNotebookToPdf(buildSubmission(FIXTURE_VARIANTS.good));
+    const upload = await api.http.post('/api/submissions').set('Authorization', `Bearer ${jane}`).attach('file', pdf, 'Class_06_2.pdf');
+    expect(upload.status).toBe(202);
+    const done = await api.waitUntilProcessed(upload.body.submissionId, jane, 60_000);
+    expect(done.status).toBe('graded');
+    const ta = await api.sessionFor(TA, 'ta');
+    const view = () => api.http.get(`/staff/submissions/${upload.body.submissionId}`).set('Authorization', `Bearer ${ta}`);
+    const first = await view();
+    expect(first.status).toBe(200);
+    expect(first.text).toMatch(/page 1/);
+    expect(first.text).toContain(JANE);
+    // The PDF itself is no longer there to read: the page is the same, from what grading stored.
+    const [{ sha256 }] = await api.sql<{ sha256: string }>('SELECT sha256 FROM "Submission" WHERE id = $1', [upload.body.submissionId]);
+    await rm(join(api.config.grader.fileStoreDir, sha256.slice(0, 2), sha256));
+    const second = await view();
+    expect(second.status).toBe(200);
+    expect(second.text).not.toMatch(/cannot be read/);
+    expect(second.text).toMatch(/page 1/);
+    expect(second.text).toContain(JANE);
   });
 
   it('refuses an ID token whose header names another algorithm than RS256, even when RS256-signed (item 8)', async () => {
