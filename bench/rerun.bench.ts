@@ -6,7 +6,8 @@
  *   speedup PyTorch / ORT with its conservative interval;
  * - wall time of the convert, logits and benchmark steps;
  * - orchestration overhead: what a step costs beyond the runner's own load + task time, next to the
- *   raw compute. The steps go to one runner process (`serve`, as the pipeline and workers send them):
+ *   raw compute;
+ * - one logits sample's cost quiet and under a competing load (rerun-load.bench.ts). The steps go to one runner process (`serve`, as the pipeline and workers send them):
  *   the probe pays for starting Python and importing torch, the later steps only for the protocol.
  *
  * No side effects at import; `benchRerun()` does the work (about 3-4 minutes on 2 cores).
@@ -30,6 +31,7 @@ import {
 } from '../src/rerun/stats.js';
 import { LegacyRandomState } from '../src/numpy-random/random-state.js';
 import { makeFixtures } from '../test/support/runner-fixtures.js';
+import { measurePerSampleCost, type PerSampleCosts } from './rerun-load.bench.js';
 
 export interface StepTiming {
   readonly wallSeconds: number;
@@ -63,6 +65,8 @@ export interface RerunBenchResult {
   /** PyTorch p50 / ORT p50 (>1: ORT is faster), interval from the two medians' 95% intervals. */
   readonly speedup: { readonly ratio: number; readonly low: number; readonly high: number } | null;
   readonly parityMaxAbsDiff: number;
+  /** One logits sample's cost, quiet and under a competing load, threads fixed or sized to free cores. */
+  readonly perSample: PerSampleCosts;
 }
 
 const SIZE = 512;
@@ -151,6 +155,9 @@ export async function benchRerun(): Promise<RerunBenchResult> {
         const torchMedian = medianWithInterval(torchSummary);
         const ortMedian = medianWithInterval(ortTiming);
         const speedup = torchMedian && ortMedian ? ratioOfMedians(torchMedian, ortMedian) : null;
+        const perSample = await measurePerSampleCost({
+          session, dir, weights: manifest.files.honest, architecture: manifest.architecture, backbone: 'resnet101', inputSize: SIZE, samples: IMAGES,
+        });
         return {
           machine: { cpu: probe.response.environment.deviceName, threads: THREADS },
           model: { backbone: 'resnet101', inputSize: SIZE, fixtureSeconds },
@@ -179,6 +186,7 @@ export async function benchRerun(): Promise<RerunBenchResult> {
           },
           speedup: speedup && { ratio: speedup.ratio, low: speedup.low, high: speedup.high },
           parityMaxAbsDiff: parityStats(ortLogits.data, torchLogits, { atol: 1e-4, rtol: 1e-3 }).maxAbsDiff,
+          perSample,
         };
       } finally {
         await closeOrtSession(opened);

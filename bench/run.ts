@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- section...]`: runs the benchmarks and prints their numbers as JSON lines.
- * Sections: numpy, static, pdf, colab (the real Colab prints in REFERENCE_DIR), rerun (slow: builds a ResNet101 and runs it on the CPU), api, review,
+ * Sections: numpy, static, pdf, colab (the real Colab prints in REFERENCE_DIR), rerun (slow: builds a ResNet101 and runs it on the CPU),
+ * rerun-load (per-sample logits cost, quiet and under a competing load), api, review,
  * pages (the class page for 300 students in chromium).
  * Without arguments: numpy, static, pdf, colab. Speed targets live here, never in the tests.
  */
@@ -10,6 +11,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   pdf: async () => (await import('./pdf-reader.bench.js')).benchPdfReader(),
   colab: async () => (await import('./colab-prints.bench.js')).benchColabPrints(),
   rerun: async () => (await import('./rerun.bench.js')).benchRerun(),
+  'rerun-load': async () => (await import('./rerun-load.bench.js')).benchRerunLoad(),
   api: async () => (await import('./api.bench.js')).benchApi(),
   review: async () => (await import('./review.bench.js')).benchReview(),
   pages: async () => (await import('./pages.bench.js')).benchPages(),

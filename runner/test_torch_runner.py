@@ -7,6 +7,8 @@ architecture at 128 px (set RUNNER_SKIP_SLOW=1 to skip it).
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import pickle
@@ -257,6 +259,39 @@ class LogitsTests(unittest.TestCase):
         # calibrated BatchNorm: logits of a plausible size, not thousands
         self.assertLess(float(np.abs(logits).max()), 50.0)
         self.assertGreater(float(logits.std()), 1e-4, "logits must vary between images")
+
+    def test_a_slow_step_stops_at_its_deadline_with_the_samples_done_and_a_projection(self):
+        # A busy CPU: the first batch already shows the rest would not fit; the step hands back what
+        # it has (whole batches, in order) with its pace and the time all samples would take.
+        job = job_dir()
+        inputs = save_inputs(job, 9)
+        out = os.path.join(job, "partial.npy")
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr):
+            response, code = handle(request("logits", job, logits={
+                "input": inputs, "output": out, "batchSize": 3, "deadlineSeconds": 1e-6}))
+        self.assertEqual(code, EXIT_OK, response)
+        result = response["result"]
+        self.assertEqual((result["samplesDone"], result["samplesTotal"], result["stoppedEarly"]), (3, 9, True))
+        self.assertEqual(result["shape"], [3, 5])
+        self.assertGreater(result["secondsPerSample"], 0)
+        self.assertAlmostEqual(result["projectedSeconds"], result["secondsPerSample"] * 9, places=6)
+        self.assertEqual(np.load(out).shape, (3, 5))
+        with torch.no_grad():
+            expected = lesson_model(FILES["honest"])(torch.from_numpy(np.load(inputs)[:3])).numpy()
+        np.testing.assert_allclose(np.load(out), expected, rtol=1e-4, atol=1e-5)
+        # progress on stderr, one line per batch, for the worker's log
+        self.assertIn('"progress": {"task": "logits", "done": 3, "total": 9', stderr.getvalue())
+
+    def test_without_a_deadline_every_sample_runs(self):
+        job = job_dir()
+        inputs = save_inputs(job, 4)
+        response, code = handle(request("logits", job, threads=1, logits={
+            "input": inputs, "output": os.path.join(job, "all.npy"), "batchSize": 3}))
+        self.assertEqual(code, EXIT_OK, response)
+        self.assertEqual((response["result"]["samplesDone"], response["result"]["stoppedEarly"]), (4, False))
+        # the request's thread count applies to this request
+        self.assertEqual(response["environment"]["threads"], 1)
 
     def test_wrong_input_shape_is_a_bad_request(self):
         job = job_dir()

@@ -4,7 +4,7 @@
  * with the Class_06_2 spec's rerun section pointed at a small model (resnet18, 64 px) so it runs on CI.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNotebook } from '../src/ingest/notebook.reader.js';
 import { type LoadedSpec, loadSpecFile } from '../src/specs/spec.loader.js';
@@ -108,6 +108,27 @@ describe('re-run of a hand-in', () => {
     expect(report.flags.filter((f) => f.name === 'wrong_resolution').map((f) => f.detail)).toEqual([
       expect.stringMatching(/^re-run: the handed-in ONNX takes 32×32 images, not 64×64/),
     ]);
+  }, 240_000);
+
+  it('hands back what a slow logits step did by its deadline, with its pace and projection, instead of dying at the limit', async () => {
+    // A busy CPU seen from the step: after its first batch the rest cannot fit (deadline share ~0).
+    const heard: string[] = [];
+    const report = await runRerun({
+      weightsPath: manifest.files.honest, studentOnnxPath: null, document, spec,
+      options: { device: 'cpu', benchmark: false, samples: 30, deadlineShare: 1e-9, onProgress: (step, p) => heard.push(`${step}:${p.done}/${p.total}`) },
+    });
+    expect(report.status).toBe('completed');
+    expect(report.samples).toEqual({ used: 10, total: 100, seed: 123 });
+    expect(report.steps.find((s) => s.name === 'pytorch_logits')?.detail).toMatch(
+      /stopped after 10 of 30 samples at [\d.e-]+ s a sample: all would take [\d.e-]+ s, beyond the step's 120 s limit; the re-run measures those 10$/,
+    );
+    expect(check(report, 'rerun.parity')?.evidence).toMatch(/^10 samples: /);
+    expect(heard).toEqual(['pytorch_logits:10/30']);
+    expect(check(report, 'rerun.claim.pytorchAccuracy')).toMatchObject({ status: 'skip', evidence: 'measured on 10 of 100 samples only' });
+    // No fixed thread count: each CPU step asked for one thread per core (recorded).
+    const threads = report.metrics.threads as number[];
+    expect(threads.length).toBeGreaterThanOrEqual(2);
+    expect(threads.every((t) => t === availableParallelism())).toBe(true);
   }, 240_000);
 
   it.each([

@@ -12,18 +12,28 @@ import torchvision
 from .errors import RunnerError, bad_request
 
 
-def configure_threads() -> Optional[int]:
-    """RUNNER_THREADS pins torch's intra-op threads (workers share CPUs; timings need a fixed count)."""
+_DEFAULT_THREADS: Optional[int] = None
+
+
+def configure_threads(requested: Optional[int] = None) -> Optional[int]:
+    """Torch's intra-op threads for this request: the request's own count (sized by Node to the cores
+    free when the step starts), else RUNNER_THREADS (workers share CPUs; timings need a fixed count),
+    else torch's default. Set per request, so a serving runner follows the machine's load."""
+    global _DEFAULT_THREADS
+    if _DEFAULT_THREADS is None:
+        _DEFAULT_THREADS = torch.get_num_threads()
     raw = os.environ.get("RUNNER_THREADS")
-    if raw is None or raw.strip() == "":
-        return None
-    try:
-        threads = int(raw)
-    except ValueError:
-        raise bad_request(f"RUNNER_THREADS: {raw!r} is not an integer") from None
-    if threads < 1:
-        raise bad_request(f"RUNNER_THREADS: {threads} must be at least 1")
-    torch.set_num_threads(threads)
+    threads: Optional[int] = None
+    if raw is not None and raw.strip() != "":
+        try:
+            threads = int(raw)
+        except ValueError:
+            raise bad_request(f"RUNNER_THREADS: {raw!r} is not an integer") from None
+        if threads < 1:
+            raise bad_request(f"RUNNER_THREADS: {threads} must be at least 1")
+    if requested is not None:
+        threads = requested
+    torch.set_num_threads(threads if threads is not None else _DEFAULT_THREADS)
     return threads
 
 

@@ -84,7 +84,7 @@ def _execute(request: Request, timings: Dict[str, float], env_box: Dict[str, Any
     # answers in milliseconds, and its answer cannot depend on the torch install
     from . import environment, tasks
 
-    environment.configure_threads()
+    environment.configure_threads(request.threads)
     device = environment.pick_device(request.device)
     env_box["environment"] = environment.describe(device)
     if request.task == "probe":

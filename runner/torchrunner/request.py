@@ -54,6 +54,8 @@ class LogitsOptions:
     input: str
     output: str
     batch_size: int
+    # stop between batches when the next one would end past this many seconds (None: run them all)
+    deadline_seconds: Optional[float] = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class Request:
     convert: Optional[ConvertOptions] = None
     logits: Optional[LogitsOptions] = None
     benchmark: Optional[BenchmarkOptions] = None
+    # torch intra-op threads for this request (None: RUNNER_THREADS or torch's default)
+    threads: Optional[int] = None
 
 
 class _Fields:
@@ -238,9 +242,10 @@ def parse_request(text: str) -> Request:
     device = fields.string("device", "auto")
     if device not in DEVICES:
         raise bad_request(f"device: {device!r} is not one of {', '.join(DEVICES)}")
+    threads = fields.integer("threads", 1, 1024) if fields.has("threads") else None
     if task == "probe":
         job_dir = _resolve_job_dir(fields.string("jobDir")) if fields.has("jobDir") else None
-        return Request(task=task, job_dir=job_dir, device=device)
+        return Request(task=task, job_dir=job_dir, device=device, threads=threads)
 
     job_dir = _resolve_job_dir(fields.string("jobDir"))
     weights = input_path(fields.string("weights"), "weights", job_dir)
@@ -262,6 +267,8 @@ def parse_request(text: str) -> Request:
             input=input_path(options.string("input"), "logits.input", job_dir),
             output=output_path(options.string("output"), "logits.output", job_dir),
             batch_size=options.integer("batchSize", 1, 4096, default=10),
+            deadline_seconds=(options.number("deadlineSeconds", 0.0, 86_400.0, exclusive_minimum=True)
+                              if options.has("deadlineSeconds") else None),
         )
         written.append(logits.output)
         if logits.output == logits.input:
@@ -282,7 +289,7 @@ def parse_request(text: str) -> Request:
         raise bad_request("an output path names the weights file; the runner never overwrites its inputs")
     return Request(task=task, job_dir=job_dir, device=device, weights=weights,
                    architecture=architecture, input_size=input_size,
-                   convert=convert, logits=logits, benchmark=benchmark)
+                   convert=convert, logits=logits, benchmark=benchmark, threads=threads)
 
 
 def request_task(text: str) -> Optional[str]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 import bisect
 import contextlib
 import copy
+import json
 import os
+import sys
 import tempfile
 import time
 from typing import Any, Callable, Dict, Iterator, List, Tuple
@@ -91,22 +93,51 @@ def _full_fp32(device: torch.device) -> Iterator[Dict[str, Any]]:
 
 
 def run_logits(request: Request, model: nn.Module, device: torch.device) -> Dict[str, Any]:
+    """Logits of the seeded data, in batches. Each batch reports progress on stderr (samples done,
+    seconds a sample, projected total). With a deadline, the step stops between batches when the
+    next one would end past it, and hands back the samples done (whole batches, in order) with its
+    pace and projection, instead of being killed at its time limit with nothing (a busy CPU)."""
     options = request.logits
     data = _read_inputs(options, request.input_size)
+    total = int(data.shape[0])
     outputs: List[np.ndarray] = []
+    started = time.perf_counter()
+    done = 0
+    stopped_early = False
     with _full_fp32(device) as precision, torch.no_grad():
-        for start in range(0, data.shape[0], options.batch_size):
+        for start in range(0, total, options.batch_size):
+            elapsed = time.perf_counter() - started
+            if done > 0 and options.deadline_seconds is not None:
+                next_batch = min(options.batch_size, total - start) * elapsed / done
+                if elapsed + next_batch > options.deadline_seconds:
+                    stopped_early = True
+                    break
             # a copy: the memory-mapped file is read-only, and torch wants writable memory
             chunk = np.array(data[start:start + options.batch_size], dtype=np.float32, order="C", copy=True)
             batch = torch.from_numpy(chunk).to(device)
             outputs.append(model(batch).float().cpu().numpy())
+            done += chunk.shape[0]
+            _progress("logits", done, total, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
     logits = np.concatenate(outputs, axis=0)
-    expected = (data.shape[0], output_classes(request.architecture))
+    expected = (done, output_classes(request.architecture))
     if logits.shape != expected:  # the head defines the shape; anything else is our bug
         raise RuntimeError(f"model produced logits of shape {list(logits.shape)}, expected {list(expected)}")
     _write_npy(options.output, logits)
+    per_sample = seconds / done if done else 0.0
     return {"output": options.output, "shape": list(logits.shape), "batchSize": options.batch_size,
-            "nonFinite": int((~np.isfinite(logits)).sum()), **precision}
+            "nonFinite": int((~np.isfinite(logits)).sum()), "samplesDone": done, "samplesTotal": total,
+            "stoppedEarly": stopped_early, "secondsPerSample": per_sample,
+            "projectedSeconds": per_sample * total, **precision}
+
+
+def _progress(task: str, done: int, total: int, seconds: float) -> None:
+    """One JSON line on stderr (the runner's log): how far a slow step is and where it is heading."""
+    per_sample = seconds / done if done else 0.0
+    print(json.dumps({"progress": {"task": task, "done": done, "total": total, "seconds": round(seconds, 3),
+                                   "secondsPerSample": round(per_sample, 4),
+                                   "projectedSeconds": round(per_sample * total, 2)}}),
+          file=sys.stderr, flush=True)
 
 
 def _timer(device: torch.device) -> Callable[[], None]:

@@ -20,6 +20,7 @@ import type { RunnerRequest, RunnerTask } from './runner-protocol.js';
 import { RunnerSession, type RunnerSessionOptions } from './runner-session.js';
 import { type RerunEnvironment, type RerunReport, type RerunStep, type RerunStepName, RERUN_STEPS } from './rerun.types.js';
 import { type SeededData, writeSeededData } from './seeded-data.js';
+import { cpuThreads, type StepProgress } from './cpu-budget.js';
 import { accuracy, argmaxRows, confusionMatrix, matricesEqual, medianWithInterval, parityStats, ratioOfMedians, summarizeLatencies } from './stats.js';
 import { readStudentClaims, readStudentSeed } from './student-claims.js';
 
@@ -33,8 +34,18 @@ export interface RerunOptions {
   runnerCommand?: readonly string[];
   /** Address-space limit of the runner (CPU workers); null: none (GPU workers limit memory by container). */
   memoryLimitBytes?: number | null;
-  /** Threads for torch and ORT: fixed, so timings mean something on a shared machine. */
+  /**
+   * Threads for torch and ORT: fixed, so timings mean something on a shared machine. Absent: each CPU
+   * step gets the cores free when it starts (freeCpuThreads), recorded in the report.
+   */
   threads?: number;
+  /**
+   * Share of the logits step's time limit after which a slow step stops between batches and hands
+   * back the samples done (a busy CPU), instead of being killed at the limit with nothing. Default 0.8.
+   */
+  deadlineShare?: number;
+  /** Hears a slow step's progress (samples done, pace, projected total), e.g. for the job's progress. */
+  onProgress?: (step: RerunStepName, progress: StepProgress) => void;
   jobParent?: string;
   /**
    * A worker's long-lived runner, kept warm between re-runs (Python, torch and CUDA start once per
@@ -155,10 +166,13 @@ class RerunRun {
     if (!data) return this.finish();
 
     const torchOut = join(dir, 'torch_logits.npy');
+    const deadlineSeconds = rerun.timeouts.logitsSeconds * (this.input.options.deadlineShare ?? DEADLINE_SHARE);
     const torchLogits = await this.runner('logits', rerun.timeouts.logitsSeconds, {
-      task: 'logits', logits: { input: data.path, output: torchOut, batchSize: 10 }, ...this.model(dir),
+      task: 'logits', logits: { input: data.path, output: torchOut, batchSize: 10, deadlineSeconds }, ...this.model(dir),
     });
     const torch = torchLogits ? (await readNpyAs(torchOut, 'float32', 2)).data as Float32Array : null;
+    // A slow step (a busy CPU) stopped at its deadline: the samples it did are the re-run's samples.
+    const used = torchLogits ? this.samplesDone(torchLogits.response.result, data.used) : data.used;
 
     const sessions: OnnxModel<OpenedSession>[] = [];
     try {
@@ -169,15 +183,17 @@ class RerunRun {
         if (theirs) sessions.push({ label: 'the student\'s ONNX', student: true, value: theirs });
       }
       const images = await readNpyAs(data.path, 'float32', 4);
+      const [, channels, height, width] = images.shape as [number, number, number, number];
+      const usedImages = (images.data as Float32Array).subarray(0, used * channels * height * width);
       const logits = await this.timed('ort_logits', async () => {
         const results = [];
         for (const { label, student, value: session } of sessions) {
-          const out = await runLogits(session, { data: images.data as Float32Array, shape: images.shape as [number, number, number, number] }, 10);
+          const out = await runLogits(session, { data: usedImages, shape: [used, channels, height, width] }, 10);
           results.push({ label, student, value: out.data });
         }
         return { value: results, detail: `${results.map((r) => r.label).join(' and ')} on ${this.environment.executionProvider ?? 'cpu'}` };
       });
-      const measured: MeasuredResults = torch && logits ? this.compare(torch, logits, data.labels) : {};
+      const measured: MeasuredResults = torch && logits ? this.compare(torch, logits, data.labels.slice(0, used)) : {};
 
       if (this.input.options.benchmark && ours) await this.benchmark(dir, ours, data.firstImage);
       if (!this.input.options.benchmark) this.skip('benchmark', 'not requested');
@@ -298,7 +314,9 @@ class RerunRun {
     const { device } = this.input.options;
     const provider = device === 'auto' ? (this.environment.runnerDevice === 'cuda' ? 'auto' : 'cpu') : device;
     try {
-      const session = await openOrtSession(path, { provider, intraOpNumThreads: this.input.options.threads });
+      const sized = !fixedThreads(this.input.options) && this.environment.runnerDevice !== 'cuda';
+      const intraOpNumThreads = this.input.options.threads ?? (sized ? cpuThreads() : undefined);
+      const session = await openOrtSession(path, { provider, intraOpNumThreads });
       this.environment.ortVersion = session.ortVersion;
       this.environment.executionProvider ??= session.executionProvider;
       this.environment.fallbackReason ??= session.fallbackReason;
@@ -311,10 +329,49 @@ class RerunRun {
     }
   }
 
+  /**
+   * The samples a logits step did: all of them, or those done before it stopped at its deadline
+   * (the step's detail then says how far it got, its pace and what all would have taken).
+   */
+  private samplesDone(result: { samplesDone?: number; samplesTotal?: number; stoppedEarly?: boolean; secondsPerSample?: number; projectedSeconds?: number }, planned: number): number {
+    if (!result.stoppedEarly || result.samplesDone === undefined) return planned;
+    const done = Math.min(result.samplesDone, planned);
+    this.samples.used = done;
+    const limit = this.rerun.timeouts.logitsSeconds;
+    const note =
+      `stopped after ${done} of ${result.samplesTotal ?? planned} samples at ${fmt(result.secondsPerSample ?? 0)} s a sample: ` +
+      `all would take ${fmt(result.projectedSeconds ?? 0)} s, beyond the step's ${limit} s limit; the re-run measures those ${done}`;
+    const step = this.steps.find((s) => s.name === 'pytorch_logits');
+    if (step) step.detail = `${step.detail}; ${note}`;
+    this.metrics.logitsStoppedEarly = { done, total: result.samplesTotal ?? planned, secondsPerSample: result.secondsPerSample, projectedSeconds: result.projectedSeconds, limitSeconds: limit };
+    return done;
+  }
+
+  /**
+   * Threads for a CPU step, set on each request: one per core, whatever else the machine runs.
+   * Measured (`npm run bench -- rerun-load`): on a busy 2-core machine ResNet101 at 512 px costs
+   * 2.6-4.5x more a sample with 1 thread than with 2, because the scheduler shares the CPU per
+   * thread; fewer threads than cores only shrinks the re-run's share. Null: RUNNER_THREADS (or
+   * `threads`) fixes them for the runner's life, or the step runs on a GPU.
+   */
+  private stepThreads(): number | null {
+    if (fixedThreads(this.input.options)) return null;
+    if (this.environment.runnerDevice === 'cuda') return null;
+    const threads = cpuThreads();
+    ((this.metrics.threads ??= []) as number[]).push(threads);
+    return threads;
+  }
+
   /** A runner step; records its outcome. Returns the response when ok, else null. */
   private async runner<T extends RunnerTask>(task: T, timeoutSeconds: number, request: object) {
     const name: RerunStepName = task === 'logits' ? 'pytorch_logits' : (task as RerunStepName);
-    const outcome = (await this.runnerSession.run(request as RunnerRequest, timeoutSeconds * 1000)) as RunnerOutcome<T>;
+    const threads = this.stepThreads();
+    const onProgress = (progress: StepProgress) => {
+      ((this.metrics.progress ??= {}) as Record<string, StepProgress>)[name] = progress;
+      this.input.options.onProgress?.(name, progress);
+    };
+    const sized = threads === null ? request : { ...request, threads };
+    const outcome = (await this.runnerSession.run(sized as RunnerRequest, timeoutSeconds * 1000, onProgress)) as RunnerOutcome<T>;
     if (outcome.kind === 'ok') {
       const env = outcome.response.environment;
       Object.assign(this.environment, {
@@ -430,3 +487,11 @@ function fmt(value: number): string {
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
+
+/** Threads fixed by the options or by RUNNER_THREADS in the environment: not sized per step. */
+function fixedThreads(options: RerunOptions): boolean {
+  return options.threads !== undefined || (process.env.RUNNER_THREADS ?? '').trim() !== '';
+}
+
+/** Share of the logits step's limit at which it stops and hands back what it has (RerunOptions.deadlineShare). */
+const DEADLINE_SHARE = 0.8;

@@ -42,6 +42,8 @@ const modelFields = {
   architecture: architectureSchema,
   inputSize: z.number().int().min(16).max(4096),
   device,
+  /** torch intra-op threads for this request (sized to the cores free when it starts); absent: RUNNER_THREADS or torch's default. */
+  threads: z.number().int().min(1).max(1024).optional(),
 };
 
 export const benchmarkOptionsSchema = z
@@ -70,7 +72,15 @@ export const runnerRequestSchema = z.discriminatedUnion('task', [
     .object({
       task: z.literal('logits'),
       ...modelFields,
-      logits: z.object({ input: absolutePath, output: absolutePath, batchSize: z.number().int().min(1) }).strict(),
+      logits: z
+        .object({
+          input: absolutePath,
+          output: absolutePath,
+          batchSize: z.number().int().min(1),
+          /** Stop between batches when the next would end past this (seconds of the task): hand back what is done. */
+          deadlineSeconds: z.number().positive().optional(),
+        })
+        .strict(),
     })
     .strict(),
   z.object({ task: z.literal('benchmark'), ...modelFields, benchmark: benchmarkOptionsSchema }).strict(),
@@ -110,7 +120,17 @@ export const resultSchemas = {
     inputShape: z.array(dim),
     outputShape: z.array(dim),
   }),
-  logits: z.looseObject({ output: z.string(), shape: z.array(z.number().int().min(0)) }),
+  logits: z.looseObject({
+    output: z.string(),
+    shape: z.array(z.number().int().min(0)),
+    /** Samples whose logits are in `output` (fewer than samplesTotal when the step stopped at its deadline). */
+    samplesDone: z.number().int().min(0).optional(),
+    samplesTotal: z.number().int().min(0).optional(),
+    stoppedEarly: z.boolean().optional(),
+    secondsPerSample: z.number().min(0).optional(),
+    /** What all samples would have taken at the measured pace. */
+    projectedSeconds: z.number().min(0).optional(),
+  }),
   benchmark: z.looseObject({
     samplesMs: z.array(z.number().nonnegative()).min(1),
     iterations: z.number().int().min(1),

@@ -10,6 +10,7 @@
  * one step, not the re-run.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { parseProgressLine, type StepProgress } from './cpu-budget.js';
 import type { RunnerRequest } from './runner-protocol.js';
 import {
   assertValidRequest,
@@ -52,16 +53,40 @@ export class RunnerSession {
     this.stderr = new Tail(options.stderrTailBytes ?? 16 * 1024);
   }
 
-  /** Sends one request; resolves with its outcome (never rejects on runner behaviour). One at a time. */
-  async run<R extends RunnerRequest>(request: R, timeoutMs: number): Promise<RunnerOutcome<R['task']>> {
+  /**
+   * Sends one request; resolves with its outcome (never rejects on runner behaviour). One at a time.
+   * `onProgress` hears the progress lines a slow step writes on stderr (samples done, pace, projection).
+   */
+  async run<R extends RunnerRequest>(
+    request: R,
+    timeoutMs: number,
+    onProgress?: (progress: StepProgress) => void,
+  ): Promise<RunnerOutcome<R['task']>> {
     assertValidRequest(request, 'RunnerSession.run');
     validateOptions({ ...this.options, timeoutMs });
     if (this.busy) throw new Error('RunnerSession.run: a request is already in flight');
     this.busy = true;
+    this.progress = onProgress ?? null;
     try {
       return await this.send(request, timeoutMs);
     } finally {
       this.busy = false;
+      this.progress = null;
+      this.partialLine = '';
+    }
+  }
+
+  /** Progress lines of the request in flight go here (stderr, line by line). */
+  private progress: ((progress: StepProgress) => void) | null = null;
+  private partialLine = '';
+
+  private hearProgress(chunk: Buffer): void {
+    if (!this.progress) return;
+    const lines = (this.partialLine + chunk.toString('utf8')).split('\n');
+    this.partialLine = lines.pop() ?? '';
+    for (const line of lines) {
+      const progress = parseProgressLine(line.trim());
+      if (progress) this.progress(progress);
     }
   }
 
@@ -132,7 +157,9 @@ export class RunnerSession {
       this.deliver(serving);
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      if (this.serving === serving) this.stderr.push(chunk);
+      if (this.serving !== serving) return;
+      this.stderr.push(chunk);
+      this.hearProgress(chunk);
     });
     // a runner that dies before reading breaks the pipe: its exit status reports that, not an EPIPE
     child.stdin.on('error', () => undefined);
