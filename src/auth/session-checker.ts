@@ -5,8 +5,8 @@
  * removed person or a logout on another api process takes effect within `recheckMs` (at most a
  * minute by configuration), and at once on this one for a logout.
  */
-import type { PrismaClient } from '../generated/prisma/client.js';
-import type { AuthenticatedUser } from './auth.types.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import type { AuthenticatedUser, Role } from './auth.types.js';
 import { InvalidSessionError, SessionTokens, type VerifiedSession } from './session-tokens.js';
 
 interface Checked {
@@ -56,13 +56,13 @@ export class SessionChecker {
 
   private async lookUp(session: VerifiedSession): Promise<AuthenticatedUser | { refused: string }> {
     const { user } = session;
-    const select = { id: true, email: true, role: true } as const;
-    const [revoked, person] = await Promise.all([
-      this.prisma.revokedSession.findUnique({ where: { sid: session.sid }, select: { sid: true } }),
-      user.personId
-        ? this.prisma.person.findUnique({ where: { id: user.personId }, select })
-        : this.prisma.person.findUnique({ where: { email: user.email }, select }),
-    ]);
+    // One statement per check: whether the session was ended, and the person as they are now.
+    const [row] = await this.prisma.$queryRaw<{ revoked: boolean; id: string | null; email: string | null; role: Role | null }[]>`
+      SELECT EXISTS (SELECT 1 FROM "RevokedSession" WHERE sid = ${session.sid}) AS revoked, p.id::text AS id, p.email, p.role::text AS role
+      FROM (SELECT 1) AS one
+      LEFT JOIN "Person" p ON ${user.personId ? Prisma.sql`p.id = ${user.personId}::uuid` : Prisma.sql`p.email = ${user.email}`}`;
+    const revoked = row?.revoked ?? false;
+    const person = row?.id && row.email && row.role ? { id: row.id, email: row.email, role: row.role } : null;
     if (revoked) return { refused: 'signed out: sign in again' };
     if (person) return { email: person.email, role: person.role, personId: person.id };
     // Sign-in and the Colab door always name the person; one named and gone was removed.
