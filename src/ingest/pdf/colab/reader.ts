@@ -256,8 +256,9 @@ function classifyPage(
   const startsCode = (line: TextLine) => startsCodeColumn(line, metrics);
   const indentedFromCode = (line: TextLine) => line.x0 >= metrics.codeLeft + metrics.glyph * 1.5;
   const editors = editorBoxes(lines, structure, boxed, startsCode, editorShape);
-  // Code sits on the code's column grid (indentation is whole characters); the indented layout
-  // puts outputs 4.65 characters right of the code (measured on Chrome 2020–2024 and Safari prints).
+  // Code sits on the code's column grid (indentation is whole characters). Safari puts outputs 4.65
+  // characters right of the code, off the grid; Chrome 2020–2024 about 20 pt, which in its fonts is
+  // 5.06 characters and passes for an indent: there the boxes decide.
   const offGrid = (line: TextLine) => !boxed && isMono(line) && !onColumnGrid(line.x0, metrics);
   const result: ClassifiedLine[] = [];
   let previous: ClassifiedLine | null = null;
