@@ -8,12 +8,20 @@ import type { RawPage } from './raw-page.js';
  * nothing. What a page break can put there from the notebook itself is kept (see marginKey).
  */
 export function repeatedMarginLines(pages: RawPage[]): Set<string> {
+  return repeatedLines(pages, marginKey);
+}
+
+/**
+ * The keys (`keyOf`: '' for a line that cannot be page furniture) that recur on at least 60% of the
+ * pages, each page counted once.
+ */
+export function repeatedLines(pages: RawPage[], keyOf: (page: RawPage, line: TextLine) => string): Set<string> {
   if (pages.length < 2) return new Set();
   const counts = new Map<string, number>();
   for (const page of pages) {
     const seen = new Set<string>();
     for (const line of groupLines(page.text)) {
-      const key = marginKey(page, line);
+      const key = keyOf(page, line);
       if (key !== '' && !seen.has(key)) {
         seen.add(key);
         counts.set(key, (counts.get(key) ?? 0) + 1);

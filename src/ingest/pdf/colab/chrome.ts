@@ -1,4 +1,5 @@
 import { groupLines, makeLine, type TextLine } from '../lines.js';
+import { repeatedLines } from '../margins.js';
 import type { RawPage, RawTextItem } from '../raw-page.js';
 
 /**
@@ -109,21 +110,7 @@ function splitsIntoChrome(line: TextLine): boolean {
 
 /** Lines of the top and bottom bands whose text (digits aside) recurs on at least 60% of pages. */
 export function repeatedBandLines(pages: RawPage[]): Set<string> {
-  if (pages.length < 2) return new Set();
-  const counts = new Map<string, number>();
-  for (const page of pages) {
-    const seen = new Set<string>();
-    for (const line of groupLines(page.text)) {
-      const key = marginBandKey(page, line);
-      if (key !== '' && !seen.has(key)) {
-        seen.add(key);
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-    }
-  }
-  const repeated = new Set<string>();
-  for (const [key, count] of counts) if (count >= Math.max(2, pages.length * 0.6)) repeated.add(key);
-  return repeated;
+  return repeatedLines(pages, marginBandKey);
 }
 
 function marginBandKey(page: RawPage, line: TextLine): string {
