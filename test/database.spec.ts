@@ -57,7 +57,7 @@ describe('migrations on Postgres', () => {
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual(
         ['Assignment', 'AuditEvent', 'CheckResult', 'CountedSubmission', 'Course', 'Enrollment', 'ExerciseScore', 'Grade', 'ModelFile',
-          'Override', 'Person', 'RegradeItem', 'RegradeRun', 'RerunRun', 'Submission', '_prisma_migrations'],
+          'Override', 'Person', 'RegradeItem', 'RegradeRun', 'RerunRun', 'RevokedSession', 'Submission', '_prisma_migrations'],
       );
     } finally {
       await client.end();
