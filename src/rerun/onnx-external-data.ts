@@ -6,6 +6,7 @@
  */
 import { copyFile, link, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { eachField } from './onnx/protobuf.js';
 
 /** Beyond this, the model is not parsed for locations (the uploaded data file's own name is used). */
 const MAX_PARSED_BYTES = 512 * 1024 * 1024;
@@ -94,63 +95,24 @@ const MAX_DEPTH = 32;
 
 function walk(bytes: Buffer, fields: Record<number, Field>, found: Set<string>, depth: number): boolean {
   if (depth > MAX_DEPTH) return false;
-  let offset = 0;
-  while (offset < bytes.length) {
-    const tag = varint(bytes, offset);
-    if (!tag) return false;
-    const field = Number(tag.value >> 3n);
-    const wire = Number(tag.value & 7n);
-    offset = tag.next;
-    if (wire === 0) {
-      const value = varint(bytes, offset);
-      if (!value) return false;
-      offset = value.next;
-    } else if (wire === 1) offset += 8;
-    else if (wire === 5) offset += 4;
-    else if (wire === 2) {
-      const length = varint(bytes, offset);
-      if (!length || length.value > BigInt(bytes.length - length.next)) return false;
-      const end = length.next + Number(length.value);
-      const kind = fields[field];
-      const body = bytes.subarray(length.next, end);
-      if (kind === 'entry') {
-        const entry = stringEntry(body);
-        if (entry?.key === 'location') found.add(entry.value);
-      } else if (kind && !walk(body, MESSAGES[kind], found, depth + 1)) {
-        return false;
-      }
-      offset = end;
-    } else return false;
-    if (offset > bytes.length) return false;
-  }
-  return true;
+  return eachField(bytes, ({ field, body }) => {
+    const kind = fields[field];
+    if (body === null || !kind) return true;
+    if (kind !== 'entry') return walk(body, MESSAGES[kind], found, depth + 1);
+    const entry = stringEntry(body);
+    if (entry?.key === 'location') found.add(entry.value);
+    return true;
+  });
 }
 
 /** StringStringEntryProto: key (1), value (2). */
 function stringEntry(bytes: Buffer): { key: string; value: string } | null {
   let key = '';
   let value = '';
-  let offset = 0;
-  while (offset < bytes.length) {
-    const tag = varint(bytes, offset);
-    if (!tag || (tag.value & 7n) !== 2n) return null;
-    const length = varint(bytes, tag.next);
-    if (!length) return null;
-    const end = length.next + Number(length.value);
-    if (end > bytes.length) return null;
-    const text = bytes.subarray(length.next, end).toString('utf8');
-    if (tag.value >> 3n === 1n) key = text;
-    else if (tag.value >> 3n === 2n) value = text;
-    offset = end;
-  }
-  return { key, value };
-}
-
-function varint(bytes: Buffer, start: number): { value: bigint; next: number } | null {
-  let value = 0n;
-  for (let i = start, shift = 0n; i < bytes.length && shift < 70n; i++, shift += 7n) {
-    value |= BigInt(bytes[i] & 0x7f) << shift;
-    if ((bytes[i] & 0x80) === 0) return { value, next: i + 1 };
-  }
-  return null;
+  const ok = eachField(bytes, ({ field, body }) => {
+    if (body === null) return false;
+    if (field === 1) key = body.toString('utf8');
+    else if (field === 2) value = body.toString('utf8');
+  });
+  return ok ? { key, value } : null;
 }

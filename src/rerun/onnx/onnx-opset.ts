@@ -4,6 +4,7 @@
  * skipped by their length. Null when the file is not a readable ModelProto.
  */
 import { open } from 'node:fs/promises';
+import { eachField, varint } from './protobuf.js';
 
 export interface OpsetImport {
   domain: string;
@@ -62,39 +63,11 @@ export async function readOnnxOpsets(path: string): Promise<OpsetImport[] | null
 function parseOpset(bytes: Buffer): OpsetImport | null {
   let domain = '';
   let version: number | null = null;
-  let offset = 0;
-  while (offset < bytes.length) {
-    const tag = varint(bytes, offset);
-    if (!tag) return null;
-    const field = Number(tag.value >> 3n);
-    const wire = Number(tag.value & 7n);
-    offset = tag.next;
-    if (wire === 0) {
-      const value = varint(bytes, offset);
-      if (!value) return null;
-      if (field === 2) version = Number(value.value);
-      offset = value.next;
-    } else if (wire === 2) {
-      const length = varint(bytes, offset);
-      if (!length) return null;
-      const end = length.next + Number(length.value);
-      if (end > bytes.length) return null;
-      if (field === 1) domain = bytes.subarray(length.next, end).toString('utf8');
-      offset = end;
-    } else if (wire === 1) offset += 8;
-    else if (wire === 5) offset += 4;
-    else return null;
-  }
-  return version === null ? null : { domain, version };
-}
-
-function varint(bytes: Buffer, start: number): { value: bigint; next: number } | null {
-  let value = 0n;
-  for (let i = start, shift = 0n; i < bytes.length && shift < 70n; i++, shift += 7n) {
-    value |= BigInt(bytes[i] & 0x7f) << shift;
-    if ((bytes[i] & 0x80) === 0) return { value, next: i + 1 };
-  }
-  return null;
+  const ok = eachField(bytes, ({ field, value, body }) => {
+    if (field === 2 && value !== null) version = Number(value);
+    if (field === 1 && body !== null) domain = body.toString('utf8');
+  });
+  return ok && version !== null ? { domain, version } : null;
 }
 
 /** The default domain's version (`''` or `ai.onnx`): what "opset 18" means. */
