@@ -5,6 +5,7 @@
 import { gradeDocument, type RubricResult } from '../src/grading/rubric.engine.js';
 import { readNotebook } from '../src/ingest/notebook.reader.js';
 import { type LoadedSpec, loadSpecFile } from '../src/specs/spec.loader.js';
+import { gradeFixture } from './support/grade-fixture.js';
 import { buildSubmission, FIXTURE_VARIANTS, notebookText, type SubmissionOptions } from './fixtures/submissions.js';
 
 let spec: LoadedSpec;
@@ -13,8 +14,7 @@ beforeAll(async () => {
 });
 
 function grade(options: Partial<SubmissionOptions>): RubricResult {
-  const notebook = buildSubmission(options);
-  return gradeDocument(readNotebook(Buffer.from(notebookText(notebook)), 'fixture.ipynb'), spec);
+  return gradeFixture(spec, options);
 }
 
 const statuses = (result: RubricResult) => Object.fromEntries(result.exercises.map((e) => [e.number, e.status]));

@@ -6,11 +6,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GradeReport } from '../src/grading/grade.types.js';
-import { gradeDocument, type RubricResult } from '../src/grading/rubric.engine.js';
+import type { RubricResult } from '../src/grading/rubric.engine.js';
 import { SubmissionGrader } from '../src/grading/submission-grader.js';
 import { applyIdentity } from '../src/identity/identity-match.js';
-import { readNotebook } from '../src/ingest/notebook.reader.js';
 import { type LoadedSpec, loadSpecFile } from '../src/specs/spec.loader.js';
+import { gradeFixture } from './support/grade-fixture.js';
 import { SpecRegistry } from '../src/specs/spec.registry.js';
 import { buildSubmission, FIXTURE_VARIANTS, notebookText, type SubmissionOptions } from './fixtures/submissions.js';
 
@@ -20,8 +20,7 @@ beforeAll(async () => {
 });
 
 function grade(options: Partial<SubmissionOptions>): RubricResult {
-  const notebook = buildSubmission(options);
-  return gradeDocument(readNotebook(Buffer.from(notebookText(notebook)), 'fixture.ipynb'), spec);
+  return gradeFixture(spec, options);
 }
 
 const flags = (result: RubricResult) => result.flags.map((f) => `${f.name}${f.exercise ? `@${f.exercise}` : ''}`).sort();

@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { escapeHtml } from './colab-markdown.js';
 import { type LookName, printScale, renderColabHtml } from './colab-html.js';
+import { writeCached } from './print-pdf.js';
 
 /**
  * Print a notebook the way Colab's File → Print does (no `In [n]:` prompts), so the reader and the
@@ -172,13 +173,7 @@ export class ColabPrinter {
     } finally {
       await page.close().catch(() => undefined);
     }
-    if (cached) {
-      // Write then rename: two test workers printing the same notebook never see half a file.
-      await mkdir(cacheDir!, { recursive: true });
-      const partial = `${cached}.${process.pid}.tmp`;
-      await writeFile(partial, pdf);
-      await rename(partial, cached);
-    }
+    if (cached) await writeCached(cached, pdf);
     return pdf;
   }
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths.js';
 
 /**
@@ -39,6 +39,14 @@ const TOOLS = {
   nbconvert: { command: 'jupyter-nbconvert', aptPackage: 'jupyter-nbconvert' },
   chromium: { command: 'chromium', aptPackage: 'chromium' },
 } as const;
+
+/** Write then rename: two test workers printing the same notebook never see half a file. */
+export async function writeCached(path: string, bytes: Buffer): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const partial = `${path}.${process.pid}.tmp`;
+  await writeFile(partial, bytes);
+  await rename(partial, path);
+}
 
 export async function printNotebookToPdf(notebook: object, opts: PrintOptions = {}): Promise<Buffer> {
   const template = opts.template ?? 'lab';
@@ -89,13 +97,7 @@ export async function printNotebookToPdf(notebook: object, opts: PrintOptions = 
     const pdf = await readFile(pdfPath).catch(() => {
       throw new Error(`chromium exited without writing ${pdfPath}`);
     });
-    if (cached) {
-      // Write then rename: two test workers printing the same notebook never see half a file.
-      await mkdir(cacheDir!, { recursive: true });
-      const partial = `${cached}.${process.pid}.tmp`;
-      await writeFile(partial, pdf);
-      await rename(partial, cached);
-    }
+    if (cached) await writeCached(cached, pdf);
     return pdf;
   } finally {
     await rm(work, { recursive: true, force: true });
