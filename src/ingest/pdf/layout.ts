@@ -90,24 +90,30 @@ export function measureDocument(pages: PageLines[]): DocumentMetrics {
   const wide = inputBoxes.filter((b) => !isRule(b));
   const inputWidth = median(wide.map((b) => b.x1 - b.x0)) ?? 0;
   const monoItems = pages.flatMap(({ lines }) => lines.flatMap((l) => (isMonoLine(l) ? l.items : [])));
-  const proseSizes = new Map<number, number>();
-  for (const { lines } of pages) {
-    for (const line of lines) {
-      if (isMonoLine(line)) continue;
-      for (const item of line.items) {
-        const size = Math.round(item.fontSize * 4) / 4;
-        proseSizes.set(size, (proseSizes.get(size) ?? 0) + item.str.length);
-      }
-    }
-  }
   return {
     inputStyles: new Set(inputBoxes.map(styleOf)),
     inputWidth,
     contentRight: median(wide.map((b) => b.x1)),
     glyph: median(monoItems.filter((i) => i.str.length >= 2).map(glyphWidth)) ?? 6,
-    bodyFontSize: [...proseSizes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 10,
+    bodyFontSize: bodyFontSize(pages.flatMap(({ lines }) => lines), isMonoLine),
     pitch: monoPitch(pages) ?? 12,
   };
+}
+
+/**
+ * The most common size of proportional text, by characters, to a quarter point (larger text is a
+ * heading); 10 when there is none. `isMono` says which lines are fixed-pitch and left out.
+ */
+export function bodyFontSize(lines: TextLine[], isMono: (line: TextLine) => boolean): number {
+  const sizes = new Map<number, number>();
+  for (const line of lines) {
+    if (isMono(line)) continue;
+    for (const item of line.items) {
+      const size = Math.round(item.fontSize * 4) / 4;
+      sizes.set(size, (sizes.get(size) ?? 0) + item.str.length);
+    }
+  }
+  return [...sizes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 10;
 }
 
 /** The prompt is printed left of the box, within the box's height. */

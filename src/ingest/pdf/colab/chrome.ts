@@ -119,7 +119,7 @@ function marginBandKey(page: RawPage, line: TextLine): string {
   return where ? `${where}:${lineText(line).replace(/\d+/g, '#')}` : '';
 }
 
-export function lineText(line: TextLine): string {
+function lineText(line: TextLine): string {
   return line.items
     .map((item) => item.str)
     .join(' ')

@@ -1,6 +1,6 @@
 import type { Cell, CellOutput, ReadingLayout } from '../../document.js';
 import type { ExtractedPdf } from '../extract.js';
-import { median } from '../layout.js';
+import { bodyFontSize, median } from '../layout.js';
 import { glyphWidth, renderColumns, renderProse, type TextLine } from '../lines.js';
 import { outputOf, type OutputDraft, type PlacedText } from '../outputs.js';
 import type { PaintedBox, PlacedImage, RawPage, Rect } from '../raw-page.js';
@@ -79,7 +79,7 @@ export function readColabPrint(extracted: ExtractedPdf): ColabRead {
 function measure(pages: PageInput[], frameColor: string | null): Metrics {
   const monoLines = pages.flatMap(({ lines }) => lines.filter(isMono));
   const glyph = median(monoLines.flatMap((l) => l.items.filter((i) => i.mono && i.str.length >= 2).map(glyphWidth))) ?? 6;
-  return { glyph, pitch: monoPitch(monoLines, pages) ?? 12, codeLeft: codeLeftOf(pages), bodyFontSize: bodySize(pages), frameColor };
+  return { glyph, pitch: monoPitch(monoLines, pages) ?? 12, codeLeft: codeLeftOf(pages), bodyFontSize: bodyFontSize(pages.flatMap(({ lines }) => lines), isMono), frameColor };
 }
 
 function isMono(line: TextLine): boolean {
@@ -152,20 +152,6 @@ function commonGap(gaps: number[], atLeast: number): number | null {
   if (usual === null) return null;
   const near = gaps.filter((g) => Math.abs(g - usual) <= usual * 0.08);
   return near.reduce((a, b) => a + b, 0) / near.length;
-}
-
-function bodySize(pages: PageInput[]): number {
-  const sizes = new Map<number, number>();
-  for (const { lines } of pages) {
-    for (const line of lines) {
-      if (isMono(line)) continue;
-      for (const item of line.items) {
-        const size = Math.round(item.fontSize * 4) / 4;
-        sizes.set(size, (sizes.get(size) ?? 0) + item.str.length);
-      }
-    }
-  }
-  return [...sizes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 10;
 }
 
 // ---- classification ----
@@ -435,7 +421,6 @@ class ColabAssembler {
   private readonly drafts: Array<CodeDraft | MarkdownDraft> = [];
   private current: CodeDraft | MarkdownDraft | null = null;
   private readonly warnings: string[] = [];
-  private lastCode: CodeDraft | null = null;
   /** Nothing but code has come on this page yet (a cell cut by the page break goes on here). */
   private pageStart = true;
 
@@ -542,7 +527,6 @@ class ColabAssembler {
     const draft: CodeDraft = { kind: 'code', page, source: [], outputs: [], editor, lastCodeY: 0, lastCodePage: page, lastOutputMono: false };
     this.drafts.push(draft);
     this.current = draft;
-    this.lastCode = draft;
     return draft;
   }
 
