@@ -51,7 +51,7 @@ export function pdfDocument(extracted: ExtractedPdf, filename: string): Submissi
     metrics,
   );
   const allWarnings = [
-    ...extracted.pageErrors.map((e) => `page ${e.page} could not be read (${e.message}); its content is missing`),
+    ...pageErrorWarnings(extracted),
     ...(metrics.inputStyles.size === 0 && cells.some((c) => c.kind === 'code')
       ? ['no input cell boxes in this print: code and output were told apart by line spacing only']
       : []),
@@ -75,11 +75,16 @@ export function pdfDocument(extracted: ExtractedPdf, filename: string): Submissi
   };
 }
 
+/** One warning for each page pdf.js could not read. */
+function pageErrorWarnings(extracted: ExtractedPdf): string[] {
+  return extracted.pageErrors.map((e) => `page ${e.page} could not be read (${e.message}); its content is missing`);
+}
+
 /** A print without prompts, read as Colab's own File → Print layout. */
 function colabDocument(extracted: ExtractedPdf, filename: string): SubmissionDocument {
   const read = readColabPrint(extracted);
   const warnings = [
-    ...extracted.pageErrors.map((e) => `page ${e.page} could not be read (${e.message}); its content is missing`),
+    ...pageErrorWarnings(extracted),
     ...(read.cells.every((c) => c.kind !== 'code') ? ['no code cells found: all text was read as markdown'] : []),
     ...(read.layout === 'colab-plain' && read.cells.some((c) => c.kind === 'code')
       ? ['no cell boxes in this print: code and output were told apart by position and spacing only']
