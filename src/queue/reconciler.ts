@@ -48,7 +48,10 @@ export class Reconciler {
     const stuck = await this.submissions.stuckInReceived(before, BATCH);
     let enqueued = 0;
     for (const submission of stuck) {
-      const outcome = await this.queue.ensureQueued(gradeJobFor(this.registry, submission.id, submission.assignment.specId));
+      // In the owner's lane, as an upload would be (a fair queue; see grade.queue.ts).
+      const outcome = await this.queue.ensureQueued(gradeJobFor(this.registry, submission.id, submission.assignment.specId), {
+        owner: submission.personId,
+      });
       if (outcome === 'unavailable') break;
       if (outcome === 'queued' || outcome === 'retried') enqueued++;
     }

@@ -207,12 +207,12 @@ export class SubmissionRepository {
   }
 
   /** Submissions still `received` that arrived before `before`: their job may have been lost. */
-  stuckInReceived(before: Date, limit: number): Promise<{ id: string; assignment: { specId: string } }[]> {
+  stuckInReceived(before: Date, limit: number): Promise<{ id: string; personId: string | null; assignment: { specId: string } }[]> {
     return this.prisma.submission.findMany({
       where: { status: 'received', receivedAt: { lt: before } },
       orderBy: { receivedAt: 'asc' },
       take: limit,
-      select: { id: true, assignment: { select: { specId: true } } },
+      select: { id: true, personId: true, assignment: { select: { specId: true } } },
     });
   }
 }

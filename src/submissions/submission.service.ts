@@ -54,9 +54,9 @@ export class SubmissionService {
   resolveAssignment(requested: string | undefined): LoadedSpec {
     const ids = [...new Set(this.registry.specs.map((loaded) => loaded.spec.id))];
     const id = requested ?? this.config.defaultAssignment ?? (ids.length === 1 ? ids[0] : undefined);
-    if (!id) throw new BadRequestException(`name the assignment (one of: ${ids.join(', ')})`);
+    if (!id) throw new BadRequestException(`name the assignment (one of: ${someOf(ids)})`);
     const spec = this.registry.byId(id);
-    if (!spec) throw new BadRequestException(`unknown assignment '${id}' (known: ${ids.join(', ')})`);
+    if (!spec) throw new BadRequestException(`unknown assignment '${id}' (known: ${someOf(ids)})`);
     return spec;
   }
 
@@ -93,7 +93,7 @@ export class SubmissionService {
       }
       const needsJob = row.status === 'received' || row.status === 'error';
       const queue = needsJob
-        ? await this.queue.ensureQueued(gradeJobFor(this.registry, row.id, spec.spec.id), { newSubmission: row.created })
+        ? await this.queue.ensureQueued(gradeJobFor(this.registry, row.id, spec.spec.id), { newSubmission: row.created, owner: personId })
         : 'not-needed';
       this.logger.log(`${row.id} ${row.created ? 'received' : 'resubmitted (same bytes)'} from ${uploader.verifiedEmail}; job: ${queue}`);
       return { submissionId: row.id, status: row.status, duplicate: !row.created, queue };
@@ -112,4 +112,10 @@ export function displayName(original: string | undefined, kind: 'ipynb' | 'pdf')
     .slice(0, 200);
   if (name === '') return `submission.${kind}`;
   return name.toLowerCase().endsWith(`.${kind}`) ? name : `${name}.${kind}`;
+}
+
+/** A list short enough for an error message: the whole course has ~90 lessons. */
+function someOf(ids: string[]): string {
+  const sorted = [...ids].sort();
+  return sorted.length <= 12 ? sorted.join(', ') : `${sorted.slice(0, 12).join(', ')}, … ${sorted.length - 12} more`;
 }
