@@ -53,7 +53,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (status === HttpStatus.PAYLOAD_TOO_LARGE) {
+      // A 413 of a parser (multer, body-parser: the cause kept) is worded here; one of ours keeps its words
+      // (an upload larger than the whole daily quota, upload-quota.ts).
+      if (status === HttpStatus.PAYLOAD_TOO_LARGE && exception.cause !== undefined) {
         const limit = Object.entries(this.uploadLimits).find(([prefix]) => request.path.startsWith(prefix))?.[1];
         const multer = (cause as { code?: unknown } | undefined)?.code === 'LIMIT_FILE_SIZE';
         return { status, message: multer && limit ? `file too large: the limit is ${formatBytes(limit)}` : 'request body too large' };

@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config/config.js';
 import { FileStore } from '../submissions/file-store.js';
+import { UploadQuotas } from '../submissions/upload-quota.js';
 import { HashingUploadStorage } from '../submissions/upload.storage.js';
 import { classifyModelFile } from './model-files.js';
 import { ModelFilesController } from './model-files.controller.js';
+import { ModelUploadQuotaGuard } from './model-upload-quota.guard.js';
 
 /** HTTP side of re-runs: model file uploads (the queue side is RerunWorker, in the worker process). */
 @Module({
@@ -18,5 +20,7 @@ import { ModelFilesController } from './model-files.controller.js';
     }),
   ],
   controllers: [ModelFilesController],
+  // The hand-ins' quota (upload-quota.ts): model files count against the same daily bytes.
+  providers: [UploadQuotas, ModelUploadQuotaGuard],
 })
 export class RerunModule {}

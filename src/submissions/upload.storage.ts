@@ -13,6 +13,7 @@ import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/comm
 import type { StorageEngine } from 'multer';
 import type { SubmissionKind } from '../ingest/document.js';
 import { sniffKind } from '../ingest/submission.reader.js';
+import type { UploadByteBudget } from './upload-quota.js';
 
 const SNIFF_BYTES = 1024;
 
@@ -26,6 +27,11 @@ export interface StreamedUpload<K extends string = SubmissionKind> {
 }
 
 type Callback = (error?: unknown, info?: Partial<StreamedUpload<string>>) => void;
+
+/** A route's guard may put a byte budget on the request (what is left of a quota): writing stops past it. */
+export interface BudgetedRequest {
+  uploadByteBudget?: UploadByteBudget;
+}
 
 /** Decides from a file's first bytes what it is, or why it is refused (415). */
 export type UploadClassifier<K extends string> = (head: Buffer, file: { fieldname: string; originalname: string }) => K | { refuse: string };
@@ -48,7 +54,9 @@ export class HashingUploadStorage<K extends string = SubmissionKind> implements 
     private readonly classify: UploadClassifier<K> = classifyHandIn as unknown as UploadClassifier<K>,
   ) {}
 
-  _handleFile(_request: unknown, file: Express.Multer.File, callback: Callback): void {
+  _handleFile(request: unknown, file: Express.Multer.File, callback: Callback): void {
+    // Shared by the request's files: what one wrote, the next may not.
+    const budget = (request as BudgetedRequest | null)?.uploadByteBudget;
     const path = join(this.dir, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
     const stream = file.stream as Readable & { truncated?: boolean };
     // Listened to at once: a body cut off before its closing boundary destroys the part's stream
@@ -92,6 +100,10 @@ export class HashingUploadStorage<K extends string = SubmissionKind> implements 
         // Hashes and sniffs on the way; a refused file ends the pipeline (and so the write) at once.
         const inspect = new Transform({
           transform(chunk: Buffer, _encoding, done) {
+            if (budget) {
+              budget.remaining -= chunk.length;
+              if (budget.remaining < 0) return done(budget.exceeded());
+            }
             hash.update(chunk);
             if (kind === null && size < SNIFF_BYTES) {
               head.push(chunk);
