@@ -260,7 +260,7 @@ describe('submissions API', () => {
 
     const unknown = await api.http.post('/api/submissions').set('Authorization', `Bearer ${jane}`).field('assignment', 'class_99_9').attach('file', good, 'a.ipynb');
     expect(unknown.status).toBe(400);
-    expectCleanError(unknown.body, 400, /unknown assignment 'class_99_9' \(known: class_06_2\)/);
+    expectCleanError(unknown.body, 400, /unknown assignment 'class_99_9' \(known: [a-z0-9_, …]+ more\)/);
 
     const wrongField = await api.http.post('/api/submissions').set('Authorization', `Bearer ${jane}`).attach('notebook', good, 'a.ipynb');
     expect(wrongField.status).toBe(400);

@@ -63,6 +63,8 @@ export async function startApi(options: { label: string; worker?: boolean; env?:
     DATABASE_URL: database.url,
     GRADER_DATA_DIR: dataDir,
     GRADING_SPECS_DIR: join(process.cwd(), 'grading-specs'),
+    // Every lesson of the course is loaded: uploads that name none are for the lesson these tests hand in.
+    DEFAULT_ASSIGNMENT: 'class_06_2',
     REDIS_URL,
     QUEUE_PREFIX: `test-${options.label}-${process.pid}-${randomBytes(3).toString('hex')}`,
     SESSION_SECRET: randomBytes(32).toString('hex'),

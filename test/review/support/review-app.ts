@@ -50,6 +50,7 @@ export async function startReviewApp(label: string, options: { specsDir?: string
     DATABASE_URL: database.url,
     GRADER_DATA_DIR: join(dir, 'data'),
     GRADING_SPECS_DIR: options.specsDir ?? projectPath('grading-specs'),
+    DEFAULT_ASSIGNMENT: 'class_06_2',
   });
   const redisPrefix = `review-test-${label}-${process.pid}-${randomBytes(4).toString('hex')}`;
   const moduleRef = await Test.createTestingModule({
