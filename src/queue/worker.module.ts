@@ -13,6 +13,7 @@ import { SubmissionRepository } from '../submissions/submission.repository.js';
 import { FileStore } from '../submissions/file-store.js';
 import { GradeJobHandler } from './grade-job.handler.js';
 import { GradeWorker } from './grade.worker.js';
+import { ReadingBackfill } from './reading-backfill.js';
 import { Reconciler } from './reconciler.js';
 import { GRADER_CONFIG } from '../app/grader.module.js';
 import type { GraderConfig } from '../config/config.js';
@@ -29,15 +30,19 @@ class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     @Optional() @Inject(GradeWorker) private readonly grade?: GradeWorker,
     @Optional() @Inject(Reconciler) private readonly reconciler?: Reconciler,
     @Optional() @Inject(RerunWorker) private readonly rerun?: RerunWorker,
+    @Optional() @Inject(ReadingBackfill) private readonly backfill?: ReadingBackfill,
   ) {}
 
   onApplicationBootstrap(): void {
     this.grade?.start();
     this.reconciler?.start();
     this.rerun?.start();
+    // PDFs graded before their reading was kept get it now, in the background (reading-backfill.ts).
+    this.backfill?.start();
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.backfill?.stop();
     await this.reconciler?.stop();
     await this.grade?.stop();
     await this.rerun?.stop();
@@ -57,6 +62,7 @@ export class WorkerModule {
           },
           GradeWorker,
           Reconciler,
+          ReadingBackfill,
         ]
       : [];
     const rerun = config.worker.queues.includes('rerun')

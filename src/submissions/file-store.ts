@@ -31,15 +31,20 @@ export class FileStore {
     return { sha256, path };
   }
 
+  /** The folder of stored readings (and the backfill's note, reading-backfill.ts). */
+  get readingsDir(): string {
+    return join(this.root, 'readings');
+  }
+
   /** Where the grade worker keeps what pages show of a hand-in it read (see stored-reading.ts). */
   readingPathFor(sha256: string): string {
-    return join(this.root, 'readings', sha256.slice(0, 2), `${sha256}.json`);
+    return join(this.readingsDir, sha256.slice(0, 2), `${sha256}.json`);
   }
 
   /** Stores (or replaces) the reading of a hand-in: written then renamed, never half there. */
   async putReading(sha256: string, json: string): Promise<void> {
     const path = this.readingPathFor(sha256);
-    await mkdir(join(this.root, 'readings', sha256.slice(0, 2)), { recursive: true });
+    await mkdir(join(this.readingsDir, sha256.slice(0, 2)), { recursive: true });
     const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
     await writeFile(temporary, json);
     await rename(temporary, path);

@@ -16,7 +16,10 @@ export async function loadHandIn(files: FileStore | null, submission: { sha256: 
     const stored = parseStoredReading((await files.readReading(submission.sha256)) ?? '');
     if (!stored) {
       return {
-        unavailable: `The reading of ${submission.filename} is kept when a worker grades it, and none is kept for this one (not graded yet, not readable, or graded before readings were kept).`,
+        // Never read here instead: a PDF's reading costs what the PDF makes it cost (a bomb: 30 s, GBs).
+        unavailable:
+          `Reading not stored yet: the reading of ${submission.filename} is kept when a worker grades it, and none is kept for this one ` +
+          '(not graded yet, not readable, or graded before readings were kept: a worker stores those when it starts).',
       };
     }
     return { cells: stored.cells, reading: stored.reading };
