@@ -26,12 +26,12 @@ const summary = (result: RubricResult) => ({
 });
 
 /**
- * What each exercise printed, per exercise number: its text lines and its figures. Emoji (the ✅ of
+ * What each exercise printed, per exercise id: its text lines and its figures. Emoji (the ✅ of
  * torch.onnx's log) print in a colour font whose glyphs pdf.js cannot map back to text, in any
  * template: they are left out. A figure's `<Figure ...>` text is not printed, its image is.
  */
-function printed(document: SubmissionDocument, spec: LoadedSpec): Map<number, { lines: string[]; figures: number }> {
-  const byExercise = new Map<number, { lines: string[]; figures: number }>();
+function printed(document: SubmissionDocument, spec: LoadedSpec): Map<string, { lines: string[]; figures: number }> {
+  const byExercise = new Map<string, { lines: string[]; figures: number }>();
   for (const [number, cells] of locateExercises(document, spec.spec)) {
     const outputs = cells.flatMap((cell: Cell) => cell.outputs);
     const lines = outputs
@@ -75,7 +75,7 @@ describe('PDF reader on a classic-template print with the browser header and foo
   it('finds every line each exercise printed, including outputs that start at the top of a page', () => {
     const expected = printed(readNotebook(Buffer.from(notebookText(notebook)), 'good.ipynb'), spec);
     const found = printed(withMargins, spec);
-    expect([...expected.keys()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect([...expected.keys()]).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
     for (const [number, { lines, figures }] of expected) {
       expect(lines.length + figures).toBeGreaterThan(0);
       const got = found.get(number)!;

@@ -164,7 +164,7 @@ describe('lesson-aware reading confidence', () => {
     expect(flagNames(headings)).toContain('read_uncertain');
 
     const located = locateExercises(document, spec.spec);
-    const silenced = new Set([5, 7, 8].flatMap((n) => located.get(n)!.map((c) => c.index)));
+    const silenced = new Set(['5', '7', '8'].flatMap((n) => located.get(n)!.map((c) => c.index)));
     const noOutputs: SubmissionDocument = {
       ...document,
       cells: document.cells.map((c) => (silenced.has(c.index) ? { ...c, outputs: [] } : c)),
@@ -183,7 +183,7 @@ describe('lesson-aware reading confidence', () => {
 
   it('catches an output cut short: a line the code prints, which a failed check looks for, missing from the output read', async () => {
     const document = await printed('good');
-    const ex5 = locateExercises(document, spec.spec).get(5)!.map((c) => c.index);
+    const ex5 = locateExercises(document, spec.spec).get('5')!.map((c) => c.index);
     // As a page break can end a cell's output: everything after the prediction shapes is lost.
     const cut: SubmissionDocument = {
       ...document,
@@ -204,7 +204,7 @@ describe('lesson-aware reading confidence', () => {
 
   it("catches an output read as markdown beside the exercise, naming the cell it landed in", async () => {
     const document = await printed('good');
-    const ex10 = locateExercises(document, spec.spec).get(10)!.at(-1)!;
+    const ex10 = locateExercises(document, spec.spec).get('10')!.at(-1)!;
     const split = (text: string) => text.indexOf('PyTorch Average Latency:');
     const output = ex10.outputs.map((o) => o.text).join('');
     // As a reader that closes the output box early: the latencies become a markdown cell after it.

@@ -1,4 +1,5 @@
 import type { FileReport } from '../grading/grade.types.js';
+import { flagExerciseId } from '../grading/stored-report.js';
 import { parseCanvasFilename } from './canvas-filename.js';
 
 /** One row per file, as an instructor scans it: who, what score, what to look at. */
@@ -10,7 +11,10 @@ export function formatTable(reports: FileReport[]): string {
     if (report.status === 'rejected') return [who, report.file, 'REJECTED', report.error];
     const held = (report.holds ?? []).reduce((n, h) => n + h.points, 0);
     const flags = [
-      ...report.flags.map((f) => (f.exercise ? `${f.name}(ex${f.exercise})` : f.name)),
+      ...report.flags.map((f) => {
+        const exercise = flagExerciseId(f);
+        return exercise !== null ? `${f.name}(ex${exercise})` : f.name;
+      }),
       // Points withheld until staff review (the spec's holds): the score is not final.
       ...((report.holds ?? []).length > 0 ? [`held(${Math.round(held * 1000) / 1000} pts)`] : []),
     ].join(' ');

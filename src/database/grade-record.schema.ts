@@ -4,6 +4,7 @@
  * Unknown extra fields are allowed (the report contract grows by adding fields).
  */
 import { z } from 'zod';
+import { idOf } from '../grading/exercise-id.js';
 
 const sha256 = z
   .string()
@@ -49,6 +50,8 @@ export const gradeReportSchema = z.looseObject({
   exercises: z
     .array(
       z.looseObject({
+        /** Absent in reports made before exercise ids: the number was then the id. */
+        id: z.string().min(1).optional(),
         number: z.number().int(),
         title: z.string(),
         score: z.number(),
@@ -57,10 +60,12 @@ export const gradeReportSchema = z.looseObject({
         checks: z.array(checkSchema),
       }),
     )
-    .refine((exercises) => new Set(exercises.map((e) => e.number)).size === exercises.length, {
-      message: 'exercise numbers must be unique',
+    .refine((exercises) => new Set(exercises.map((e) => idOf(e))).size === exercises.length, {
+      message: 'exercise ids must be unique',
     }),
-  flags: z.array(z.looseObject({ name: text, exercise: z.number().int().nullable(), detail: z.string() })),
+  flags: z.array(
+    z.looseObject({ name: text, exercise: z.number().int().nullable(), exerciseId: z.string().min(1).nullish(), detail: z.string() }),
+  ),
 });
 
 /** "path: message; path: message", for error texts. */

@@ -3,6 +3,7 @@
  * the same bytes recorded twice are one Submission; the same file graded twice with the same spec
  * (version + hash) is one Grade. Safe when two workers race: the database's unique keys decide.
  */
+import { idOf } from '../grading/exercise-id.js';
 import type { GradeReport } from '../grading/grade.types.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import {
@@ -172,7 +173,10 @@ export class GradeRepository {
       where: { submissionId },
       // uuid v7 ids grow with time: they break ties between grades saved in the same millisecond.
       orderBy: [{ gradedAt: 'desc' }, { id: 'desc' }],
-      include: { exerciseScores: { orderBy: { number: 'asc' } }, checkResults: { orderBy: { ordinal: 'asc' } } },
+      include: {
+        exerciseScores: { orderBy: [{ number: 'asc' }, { exerciseId: 'asc' }] },
+        checkResults: { orderBy: { ordinal: 'asc' } },
+      },
     });
   }
 
@@ -201,6 +205,7 @@ type ParsedReport = z.output<typeof gradeReportSchema>;
 function exerciseRows(report: ParsedReport): Prisma.ExerciseScoreCreateManyGradeInput[] {
   return report.exercises.map((exercise) => ({
     number: exercise.number,
+    exerciseId: idOf(exercise),
     title: exercise.title,
     score: exercise.score,
     maxScore: exercise.maxScore,
@@ -210,12 +215,15 @@ function exerciseRows(report: ParsedReport): Prisma.ExerciseScoreCreateManyGrade
 
 function checkRows(report: ParsedReport): Prisma.CheckResultCreateManyGradeInput[] {
   const checks = [
-    ...report.preliminaries.map((check) => ({ exerciseNumber: null, check })),
-    ...report.exercises.flatMap((exercise) => exercise.checks.map((check) => ({ exerciseNumber: exercise.number, check }))),
+    ...report.preliminaries.map((check) => ({ exerciseNumber: null, exerciseId: null, check })),
+    ...report.exercises.flatMap((exercise) =>
+      exercise.checks.map((check) => ({ exerciseNumber: exercise.number, exerciseId: idOf(exercise), check })),
+    ),
   ];
-  return checks.map(({ exerciseNumber, check }, ordinal) => ({
+  return checks.map(({ exerciseNumber, exerciseId, check }, ordinal) => ({
     ordinal,
     exerciseNumber,
+    exerciseId,
     checkId: check.id,
     description: check.description,
     status: check.status,

@@ -44,24 +44,24 @@ export function isBlankCode(code: string): boolean {
 
 /**
  * Assign code cells to exercises by content, since students copy, split and move cells and Colab
- * drops metadata. In order of strength: an explicit `# Exercise N` comment or the template marker in
- * the code itself; otherwise the code cells under the markdown heading `Exercise N` until the next
- * section heading.
+ * drops metadata. In order of strength: an explicit `# Exercise 2A` comment or the template marker in
+ * the code itself; otherwise the code cells under the markdown heading `Exercise 2A` until the next
+ * section heading. Keyed by exercise id.
  */
-export function locateExercises(document: SubmissionDocument, spec: GradingSpec): Map<number, Cell[]> {
-  const numbers = spec.exercises.map((e) => e.number);
-  const assigned = new Map<number, Cell[]>(numbers.map((n) => [n, []]));
-  let region: number | null = null;
+export function locateExercises(document: SubmissionDocument, spec: GradingSpec): Map<string, Cell[]> {
+  const ids = spec.exercises.map((e) => e.id);
+  const assigned = new Map<string, Cell[]>(ids.map((id) => [id, []]));
+  let region: string | null = null;
   for (const cell of document.cells) {
     if (cell.kind === 'markdown') {
-      const heading = numbers.find((n) => regex(spec.locate.heading, n).test(cell.source));
+      const heading = ids.find((id) => regex(spec.locate.heading, id).test(cell.source));
       if (heading !== undefined) region = heading;
       else if (regex(spec.locate.regionEnd).test(cell.source)) region = null;
       continue;
     }
     if (cell.kind !== 'code') continue;
-    const explicit = numbers.find(
-      (n) => regex(spec.locate.marker, n).test(cell.source) || regex(spec.locate.comment, n).test(cell.source),
+    const explicit = ids.find(
+      (id) => regex(spec.locate.marker, id).test(cell.source) || regex(spec.locate.comment, id).test(cell.source),
     );
     const owner = explicit ?? region;
     if (owner !== null) assigned.get(owner)!.push(cell);

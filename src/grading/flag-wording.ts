@@ -72,7 +72,9 @@ export const FLAG_WORDING: Record<FlagName, { staff: string; student: string }> 
 };
 
 /** A flag in words for staff: its meaning, then what was found. */
-export function describeFlagForStaff(flag: { name: string; exercise: number | null; detail: string }): string {
+export function describeFlagForStaff(flag: { name: string; exercise: number | null; exerciseId?: string | null; detail: string }): string {
   const wording = FLAG_WORDING[flag.name as FlagName]?.staff ?? flag.name;
-  return `${wording}${flag.exercise !== null ? ` (Exercise ${flag.exercise})` : ''} ${flag.detail ? `Found: ${flag.detail}` : ''}`.trim();
+  // Grades stored before exercise ids carry only the number, which was then the id.
+  const exercise = flag.exerciseId ?? (flag.exercise === null ? null : String(flag.exercise));
+  return `${wording}${exercise !== null ? ` (Exercise ${exercise})` : ''} ${flag.detail ? `Found: ${flag.detail}` : ''}`.trim();
 }

@@ -30,8 +30,13 @@ export type FlagName = (typeof FLAG_NAMES)[number];
 
 export interface Flag {
   name: FlagName;
-  /** Exercise number the flag refers to, when it is about one exercise. */
+  /** The leading integer of the exercise's id (2 for "2A"), when the flag is about one exercise. */
   exercise: number | null;
+  /**
+   * The exercise's id ("2A"), when the flag is about one exercise. Absent in grades stored before ids
+   * existed: there it is String(exercise).
+   */
+  exerciseId: string | null;
   detail: string;
 }
 
@@ -63,16 +68,23 @@ export interface CheckResult {
  */
 export interface Hold {
   flag: FlagName;
-  /** The exercise that raised the flag; null for the hand-in as a whole (identity). */
+  /** The leading integer of the id of the exercise that raised the flag; null for the hand-in as a whole (identity). */
   exercise: number | null;
-  /** Exercises whose points it withholds or caps (the exercise itself and those depending on it). */
+  /** The id of the exercise that raised the flag ("2A"); null for the hand-in as a whole. */
+  exerciseId: string | null;
+  /** Leading integers of `exerciseIds` (kept for consumers that predate ids; may repeat: 2A and 2B are both 2). */
   exercises: number[];
+  /** Exercises whose points it withholds or caps (the exercise itself and those depending on it), by id, in spec order. */
+  exerciseIds: string[];
   /** Points withheld by this hold (a check held by several holds counts for the first). */
   points: number;
   detail: string;
 }
 
 export interface ExerciseResult {
+  /** The exercise's id as the course numbers it ("1", "2A", "10"): the key, and what people read. */
+  id: string;
+  /** The id's leading integer (2 for "2A"), kept for consumers that predate ids. */
   number: number;
   title: string;
   score: number;

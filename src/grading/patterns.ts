@@ -1,3 +1,5 @@
+import { escapeRegex } from './exercise-id.js';
+
 /**
  * Spec patterns are JavaScript regular expressions matched against whole texts in multi-line mode
  * (`^` and `$` match at line boundaries). Compiled once per source and reused: a spec runs hundreds
@@ -5,8 +7,13 @@
  */
 const cache = new Map<string, RegExp>();
 
-export function regex(source: string, exerciseNumber?: number): RegExp {
-  const resolved = exerciseNumber === undefined ? source : source.replaceAll('{n}', String(exerciseNumber));
+/**
+ * `{n}` in a pattern stands for the exercise's id, as a literal ("2A"; escaped, so an id is never read
+ * as regular-expression syntax). Whether "Exercise 2" may also match "Exercise 2A" is the pattern's
+ * business: the spec's `locate` patterns end `{n}` with `\b` or `[ \t]*:`, so it does not.
+ */
+export function regex(source: string, exerciseId?: string): RegExp {
+  const resolved = exerciseId === undefined ? source : source.replaceAll('{n}', escapeRegex(exerciseId));
   let compiled = cache.get(resolved);
   if (!compiled) {
     compiled = new RegExp(resolved, 'm');

@@ -55,7 +55,7 @@ const EXAMPLES = 3;
 export function assessReading(
   document: SubmissionDocument,
   loaded: LoadedSpec,
-  located: Map<number, Cell[]>,
+  located: Map<string, Cell[]>,
   failed: ReadonlySet<string> = new Set(),
 ): ReadingAssessment {
   const readerConfidence = clamp(document.reading.confidence);
@@ -155,18 +155,18 @@ function lessonCode(document: SubmissionDocument, lessonCells: string[]): Measur
 const mayBeCut = (document: SubmissionDocument, line: string) => document.codeMayBeTruncated && line.length > PRINTABLE_LINE_LENGTH;
 
 /** Without the lesson: the code the spec itself expects to see. */
-function expectedCode(document: SubmissionDocument, loaded: LoadedSpec, located: Map<number, Cell[]>): Measure | null {
+function expectedCode(document: SubmissionDocument, loaded: LoadedSpec, located: Map<string, Cell[]>): Measure | null {
   const code = codeCells(document).map((c) => c.source).join('\n');
   const expected: { pattern: string; what: string }[] = [];
   for (const section of loaded.spec.sections) {
     if (section.locate.code) expected.push({ pattern: section.locate.code, what: `${section.title} (/${section.locate.code}/)` });
   }
   for (const exercise of loaded.spec.exercises) {
-    const cells = located.get(exercise.number) ?? [];
+    const cells = located.get(exercise.id) ?? [];
     // An exercise not handed in says nothing about the reading (exercise_missing covers it).
     if (cells.every((c) => isBlankCode(c.source) && c.outputs.length === 0)) continue;
     for (const check of exercise.checks) {
-      if (check.kind === 'code_regex') expected.push({ pattern: check.pattern, what: `Exercise ${exercise.number}: ${check.description}` });
+      if (check.kind === 'code_regex') expected.push({ pattern: check.pattern, what: `Exercise ${exercise.id}: ${check.description}` });
     }
   }
   const missing = expected.filter((e) => !regex(e.pattern).test(code));
@@ -184,7 +184,7 @@ function exerciseHeadings(document: SubmissionDocument, loaded: LoadedSpec): Mea
   const missing: string[] = [];
   let found = 0;
   for (const exercise of spec.exercises) {
-    const heading = regex(spec.locate.heading, exercise.number);
+    const heading = regex(spec.locate.heading, exercise.id);
     if (document.cells.some((c) => c.kind === 'markdown' && heading.test(c.source))) {
       found += 1;
       continue;
@@ -193,8 +193,8 @@ function exerciseHeadings(document: SubmissionDocument, loaded: LoadedSpec): Mea
     const elsewhere = document.cells.find((c) => c.kind !== 'markdown' && (heading.test(c.source) || heading.test(cellOutputText(c))));
     missing.push(
       elsewhere
-        ? `Exercise ${exercise.number} (its heading's text is in cell ${elsewhere.index}'s ${heading.test(elsewhere.source) ? elsewhere.kind : 'output'}, no markdown cell)`
-        : `Exercise ${exercise.number}`,
+        ? `Exercise ${exercise.id} (its heading's text is in cell ${elsewhere.index}'s ${heading.test(elsewhere.source) ? elsewhere.kind : 'output'}, no markdown cell)`
+        : `Exercise ${exercise.id}`,
     );
   }
   return measure(found, spec.exercises.length, (count) => `${count} of ${spec.exercises.length} exercise headings were not found: ${missing.join(', ')}`);
@@ -206,7 +206,7 @@ function exerciseHeadings(document: SubmissionDocument, loaded: LoadedSpec): Mea
  * cell without a count was never run and its silence is the student's; elsewhere (Colab's layouts)
  * every such cell is expected to have printed.
  */
-function printedOutputs(document: SubmissionDocument, loaded: LoadedSpec, located: Map<number, Cell[]>): Measure | null {
+function printedOutputs(document: SubmissionDocument, loaded: LoadedSpec, located: Map<string, Cell[]>): Measure | null {
   const promptsShown = document.reading.layout === 'nbconvert';
   const expected: { what: string; cells: Cell[] }[] = [];
   const consider = (what: string, checks: CheckSpec[], cells: Cell[]) => {
@@ -216,7 +216,7 @@ function printedOutputs(document: SubmissionDocument, loaded: LoadedSpec, locate
     if (run.length > 0) expected.push({ what, cells: run });
   };
   for (const section of loaded.spec.sections) consider(section.title.split(':')[0], section.checks, locateSection(document, section));
-  for (const exercise of loaded.spec.exercises) consider(`Exercise ${exercise.number}`, exercise.checks, located.get(exercise.number) ?? []);
+  for (const exercise of loaded.spec.exercises) consider(`Exercise ${exercise.id}`, exercise.checks, located.get(exercise.id) ?? []);
   const silent = expected.filter((e) => e.cells.every((c) => c.outputs.length === 0));
   return measure(expected.length - silent.length, expected.length, (count) =>
     `${count} of ${expected.length} cells that should print have no output read: ${silent
@@ -237,7 +237,7 @@ function printedOutputs(document: SubmissionDocument, loaded: LoadedSpec, locate
 function failedCheckLines(
   document: SubmissionDocument,
   loaded: LoadedSpec,
-  located: Map<number, Cell[]>,
+  located: Map<string, Cell[]>,
   failed: ReadonlySet<string>,
 ): Measure | null {
   const promptsShown = document.reading.layout === 'nbconvert';
@@ -270,7 +270,7 @@ function failedCheckLines(
     }
   };
   for (const section of loaded.spec.sections) consider(section.title.split(':')[0], section.checks, locateSection(document, section));
-  for (const exercise of loaded.spec.exercises) consider(`Exercise ${exercise.number}`, exercise.checks, located.get(exercise.number) ?? []);
+  for (const exercise of loaded.spec.exercises) consider(`Exercise ${exercise.id}`, exercise.checks, located.get(exercise.id) ?? []);
   const lost = expected.filter((e) => e.lost !== null);
   return measure(expected.length - lost.length, expected.length, (count) =>
     `${count} of ${expected.length} lines that failed checks look for were not read in the exercise's output: ${lost

@@ -5,6 +5,7 @@ import { runCheck } from './checks/index.js';
 import { type CheckContext, describeError } from './checks/check.types.js';
 import { extractEmail } from './checks/output-checks.js';
 import { evidenceOf, locateExercises, locateSection, type SectionEvidence } from './evidence.js';
+import { describeExercises } from './exercise-id.js';
 import { FLAG_WORDING } from './flag-wording.js';
 import type { CheckResult, ExerciseResult, ExerciseStatus, Flag, Hold, ReadingAssessment } from './grade.types.js';
 import { regex } from './patterns.js';
@@ -37,12 +38,12 @@ export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec):
     const cells = locateSection(document, section);
     const evidence = evidenceOf(cells, document);
     if (cells.length === 0 && section.missingFlag) {
-      flags.add({ name: section.missingFlag, exercise: null, detail: `${section.title}: cell not found` });
+      flags.add({ name: section.missingFlag, ...NO_EXERCISE, detail: `${section.title}: cell not found` });
     } else if (!evidence.executed && section.missingFlag) {
       // Found by its code, but it never ran (outputs cleared, or never run): it printed nothing.
-      flags.add({ name: section.missingFlag, exercise: null, detail: `${section.title}: cell ${cells.map((c) => c.index).join(', ')} never run (no output)` });
+      flags.add({ name: section.missingFlag, ...NO_EXERCISE, detail: `${section.title}: cell ${cells.map((c) => c.index).join(', ')} never run (no output)` });
     }
-    preliminaries.push(...runChecks(section.checks, { evidence, exercise: null }, flags));
+    preliminaries.push(...runChecks(section.checks, { evidence, exercise: null }, NO_EXERCISE, flags));
     for (const check of section.checks) {
       if (check.kind === 'email') email ??= extractEmail(check.pattern, evidence.output);
     }
@@ -50,19 +51,26 @@ export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec):
 
   const located = locateExercises(document, spec);
   const exercises = spec.exercises.map((exercise): ExerciseResult => {
-    const evidence = evidenceOf(located.get(exercise.number) ?? [], document);
+    const evidence = evidenceOf(located.get(exercise.id) ?? [], document);
     const maxScore = sum(exercise.checks.map((c) => c.points));
-    const base = { number: exercise.number, title: exercise.title, maxScore, cells: evidence.cells.map((c) => c.index) };
-    if (evidence.empty) {
-      const reason = evidence.cells.length === 0 ? 'no cell found for this exercise' : 'the exercise cell is empty';
-      flags.add({ name: 'exercise_missing', exercise: exercise.number, detail: reason });
+    const base = { id: exercise.id, number: exercise.number, title: exercise.title, maxScore, cells: evidence.cells.map((c) => c.index) };
+    const about = { exercise: exercise.number, exerciseId: exercise.id };
+    // A notebook keeps its execution counts: code that never ran printed nothing to grade, whether it
+    // is the lesson's pre-filled template or the student's own (outputs cleared before saving).
+    const neverRun = document.kind === 'ipynb' && !evidence.empty && !evidence.executed;
+    if (evidence.empty || neverRun) {
+      const reason =
+        evidence.cells.length === 0 ? 'no cell found for this exercise'
+        : neverRun ? 'the exercise cell was never run (no output)'
+        : 'the exercise cell is empty';
+      flags.add({ name: 'exercise_missing', ...about, detail: reason });
       const checks = exercise.checks.map((c) => result(c, { status: 'fail', evidence: reason }));
       return { ...base, score: 0, status: 'missing', notes: [reason], checks };
     }
     for (const error of evidence.errors) {
-      flags.add({ name: 'error_output', exercise: exercise.number, detail: describeError(error) });
+      flags.add({ name: 'error_output', ...about, detail: describeError(error) });
     }
-    const checks = runChecks(exercise.checks, { evidence, exercise: exercise.number }, flags);
+    const checks = runChecks(exercise.checks, { evidence, exercise: exercise.id }, about, flags);
     const score = sum(checks.map((c) => c.points));
     return { ...base, score, status: exerciseStatus(checks, score, maxScore), notes: notesFor(evidence), checks };
   });
@@ -73,7 +81,7 @@ export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec):
   const failed = new Set(all.filter((c) => c.status === 'fail').map((c) => c.id));
   const reading = assessReading(document, loaded, located, failed);
   if (reading.uncertain) {
-    flags.add({ name: 'read_uncertain', exercise: null, detail: readUncertainDetail(reading) });
+    flags.add({ name: 'read_uncertain', ...NO_EXERCISE, detail: readUncertainDetail(reading) });
     // Never tell a student their work is wrong when it may be our reading that is.
     for (const check of all) if (check.status === 'fail') softenHint(check);
   }
@@ -94,39 +102,44 @@ export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec):
  * exercises depending on it keep `dependentsKeep`, until staff look. Each check says what it
  * withheld (`withheld`, and in its evidence); the check's status stays what was seen. Where several
  * holds reach an exercise, the smallest share applies and the first hold giving it is charged.
+ * Exercises are keyed by id; a hold lists the ones it reaches in spec order.
  */
 function applyHolds(spec: GradingSpec, exercises: ExerciseResult[], flags: Flag[]): Hold[] {
   const holds: Hold[] = [];
-  const reaching = new Map<number, { keep: number; hold: Hold }>();
+  const position = new Map(spec.exercises.map((e, index) => [e.id, index]));
+  const numberOf = new Map(spec.exercises.map((e) => [e.id, e.number]));
+  const reaching = new Map<string, { keep: number; hold: Hold }>();
   for (const rule of spec.holds) {
     for (const flag of flags) {
-      if (flag.name !== rule.flag || flag.exercise === null) continue;
-      const targets = new Map<number, number>();
-      if (rule.keep < 1) targets.set(flag.exercise, rule.keep);
+      if (flag.name !== rule.flag || flag.exerciseId === null) continue;
+      const targets = new Map<string, number>();
+      if (rule.keep < 1) targets.set(flag.exerciseId, rule.keep);
       if (rule.dependentsKeep < 1) {
-        for (const n of dependentsOf(spec, flag.exercise)) targets.set(n, Math.min(targets.get(n) ?? 1, rule.dependentsKeep));
+        for (const id of dependentsOf(spec, flag.exerciseId)) targets.set(id, Math.min(targets.get(id) ?? 1, rule.dependentsKeep));
       }
       if (targets.size === 0) continue;
-      const numbers = [...targets.keys()].sort((a, b) => a - b);
+      const ids = [...targets.keys()].sort((a, b) => position.get(a)! - position.get(b)!);
       const hold: Hold = {
         flag: flag.name,
         exercise: flag.exercise,
-        exercises: numbers,
+        exerciseId: flag.exerciseId,
+        exercises: ids.map((id) => numberOf.get(id)!),
+        exerciseIds: ids,
         points: 0,
-        detail: `Exercise ${flag.exercise} raised ${flag.name} (${flag.detail}): ${describeExercises(numbers)} held until staff review`,
+        detail: `Exercise ${flag.exerciseId} raised ${flag.name} (${flag.detail}): ${describeExercises(ids)} held until staff review`,
       };
       holds.push(hold);
-      for (const [n, keep] of targets) {
-        const current = reaching.get(n);
-        if (!current || keep < current.keep) reaching.set(n, { keep, hold });
+      for (const [id, keep] of targets) {
+        const current = reaching.get(id);
+        if (!current || keep < current.keep) reaching.set(id, { keep, hold });
       }
     }
   }
   for (const exercise of exercises) {
-    const entry = reaching.get(exercise.number);
+    const entry = reaching.get(exercise.id);
     if (!entry) continue;
     const { keep, hold } = entry;
-    const reason = `${hold.flag} in Exercise ${hold.exercise}`;
+    const reason = `${hold.flag} in Exercise ${hold.exerciseId}`;
     let withheld = 0;
     for (const check of exercise.checks) {
       const held = round(check.points - check.points * keep);
@@ -144,22 +157,18 @@ function applyHolds(spec: GradingSpec, exercises: ExerciseResult[], flags: Flag[
   return holds;
 }
 
-/** Exercises that depend on `number`, directly or through others (`dependsOn`). */
-function dependentsOf(spec: GradingSpec, number: number): number[] {
-  const found = new Set<number>();
-  let frontier = [number];
+/** Ids of the exercises that depend on `id`, directly or through others (`dependsOn`), in spec order. */
+function dependentsOf(spec: GradingSpec, id: string): string[] {
+  const found = new Set<string>();
+  let frontier = [id];
   while (frontier.length > 0) {
     const next = spec.exercises
-      .filter((e) => !found.has(e.number) && e.number !== number && e.dependsOn.some((d) => frontier.includes(d)))
-      .map((e) => e.number);
+      .filter((e) => !found.has(e.id) && e.id !== id && e.dependsOn.some((d) => frontier.includes(d)))
+      .map((e) => e.id);
     next.forEach((n) => found.add(n));
     frontier = next;
   }
-  return [...found].sort((a, b) => a - b);
-}
-
-function describeExercises(numbers: number[]): string {
-  return numbers.length === 1 ? `Exercise ${numbers[0]}` : `Exercises ${numbers.join(', ')}`;
+  return spec.exercises.map((e) => e.id).filter((e) => found.has(e));
 }
 
 /** A failed check of a hand-in read with low confidence: the student is told staff will look. */
@@ -168,7 +177,11 @@ function softenHint(check: CheckResult): void {
   check.hint = FLAG_WORDING.read_uncertain.student;
 }
 
-function runChecks(checks: CheckSpec[], context: CheckContext, flags: FlagSet): CheckResult[] {
+/** The exercise a flag is about: its leading integer and its id (both null for the hand-in as a whole). */
+type FlagSubject = Pick<Flag, 'exercise' | 'exerciseId'>;
+const NO_EXERCISE: FlagSubject = { exercise: null, exerciseId: null };
+
+function runChecks(checks: CheckSpec[], context: CheckContext, about: FlagSubject, flags: FlagSet): CheckResult[] {
   return checks.map((check) => {
     let outcome;
     try {
@@ -176,14 +189,14 @@ function runChecks(checks: CheckSpec[], context: CheckContext, flags: FlagSet): 
     } catch (error) {
       outcome = { status: 'error' as const, evidence: `grader error: ${(error as Error).message}`, contradicted: false };
     }
-    for (const flag of outcome.flags ?? []) flags.add({ ...flag, exercise: context.exercise });
+    for (const flag of outcome.flags ?? []) flags.add({ ...flag, ...about });
     if (check.flag) {
       const raised = check.flag.when
         ? regex(check.flag.when).exec(context.evidence.output)
         : outcome.status === 'fail' && outcome.contradicted;
       if (raised) {
         const detail = Array.isArray(raised) ? `printed "${raised[0]}"` : `${check.id}: ${outcome.evidence}`;
-        flags.add({ name: check.flag.name, exercise: context.exercise, detail: detail.slice(0, 300) });
+        flags.add({ name: check.flag.name, ...about, detail: detail.slice(0, 300) });
       }
     }
     return result(check, outcome);
@@ -221,24 +234,24 @@ function notesFor(evidence: SectionEvidence): string[] {
  * Execution order is evidence: an exercise run before the one it builds on (a lower `In [n]` than the
  * previous exercise's) may have used stale variables, or its output may come from another session.
  */
-function noteRunOrder(exercises: ExerciseResult[], located: Map<number, Cell[]>): void {
-  let previous: { number: number; count: number } | null = null;
+function noteRunOrder(exercises: ExerciseResult[], located: Map<string, Cell[]>): void {
+  let previous: { id: string; count: number } | null = null;
   for (const exercise of exercises) {
-    const counts = (located.get(exercise.number) ?? []).map((c) => c.executionCount).filter((n): n is number => n !== null);
+    const counts = (located.get(exercise.id) ?? []).map((c) => c.executionCount).filter((n): n is number => n !== null);
     if (counts.length === 0) continue;
     const count = Math.max(...counts);
     if (previous && count < previous.count) {
-      exercise.notes.push(`run before Exercise ${previous.number} (In [${count}] < In [${previous.count}])`);
+      exercise.notes.push(`run before Exercise ${previous.id} (In [${count}] < In [${previous.count}])`);
     }
-    previous = { number: exercise.number, count };
+    previous = { id: exercise.id, count };
   }
 }
 
-/** Flags deduplicated by (name, exercise): one per finding, first detail kept. */
+/** Flags deduplicated by (name, exercise id): one per finding, first detail kept. */
 class FlagSet {
   private readonly flags = new Map<string, Flag>();
   add(flag: Flag): void {
-    const key = `${flag.name}:${flag.exercise ?? '-'}`;
+    const key = `${flag.name}:${flag.exerciseId ?? '-'}`;
     if (!this.flags.has(key)) this.flags.set(key, flag);
   }
   list(): Flag[] {

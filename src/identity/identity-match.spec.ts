@@ -41,7 +41,7 @@ describe('applyIdentity', () => {
 
   it('flags a mismatch and an unknown student, once, however often it is applied', () => {
     const facts = { verifiedEmail: 'other@gmail.com', onRoster: false };
-    const once = applyIdentity(report('jane@gmail.com', [{ name: 'seed_is_42', exercise: 7, detail: 'x' }]), facts);
+    const once = applyIdentity(report('jane@gmail.com', [{ name: 'seed_is_42', exercise: 7, exerciseId: '7', detail: 'x' }]), facts);
     const twice = applyIdentity(once, facts);
     expect(twice).toEqual(once);
     expect(once.student.verified).toBe(false);

@@ -49,7 +49,7 @@ export function applyIdentity(report: GradeReport, facts: IdentityFacts): GradeR
   const holds: Hold[] = [...(base.holds ?? [])];
   if (printed !== null && !verified) {
     const detail = `the notebook prints ${printed}, but it was submitted by ${facts.verifiedEmail} (verified by Google)`;
-    flags.push({ name: 'gmail_mismatch', exercise: null, detail });
+    flags.push({ name: 'gmail_mismatch', exercise: null, exerciseId: null, detail });
     const credited = emailCheckIndex(base);
     let withheld = 0;
     if (credited >= 0) {
@@ -68,10 +68,10 @@ export function applyIdentity(report: GradeReport, facts: IdentityFacts): GradeR
       );
       score = round(score - withheld);
     }
-    holds.push({ flag: 'gmail_mismatch', exercise: null, exercises: [], points: withheld, detail: `${detail}: the grade is held until staff review` });
+    holds.push({ flag: 'gmail_mismatch', exercise: null, exerciseId: null, exercises: [], exerciseIds: [], points: withheld, detail: `${detail}: the grade is held until staff review` });
   }
   if (facts.onRoster === false) {
-    flags.push({ name: 'not_on_roster', exercise: null, detail: `${facts.verifiedEmail} is not on the course roster` });
+    flags.push({ name: 'not_on_roster', exercise: null, exerciseId: null, detail: `${facts.verifiedEmail} is not on the course roster` });
   }
   const student: GradeReport['student'] = { email: printed, verified, submittedBy: facts.verifiedEmail };
   if (facts.onRoster !== null) student.onRoster = facts.onRoster;

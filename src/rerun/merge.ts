@@ -17,4 +17,5 @@ export function withRerun(report: GradeReport, rerun: RerunReport): GradeReport 
   return { ...report, flags, rerun };
 }
 
-const flagKey = (flag: Flag) => `${flag.name}:${flag.exercise ?? '-'}`;
+/** By exercise id; a flag stored before ids existed has only the number, which was then the id. */
+const flagKey = (flag: Flag) => `${flag.name}:${flag.exerciseId ?? flag.exercise ?? '-'}`;

@@ -226,7 +226,7 @@ class RerunRun {
         parity.allclose ? 'pass' : 'fail',
         `${parity.count / rerun.classes} samples: max |Δ| ${fmt(parity.maxAbsDiff)}, max relative ${fmt(parity.maxRelDiff)}, ${parity.mismatched} values outside tolerance; argmax agrees on ${predictions.filter((p, i) => p === torchPredictions[i]).length}/${predictions.length}; confusion matrices ${matricesMatch ? 'equal' : 'differ'}`);
       if (!parity.allclose && student) {
-        this.flags.push({ name: 'parity_failed', exercise: null, detail: `re-run: ${label} differs from PyTorch by up to ${fmt(parity.maxAbsDiff)}` });
+        this.flags.push({ name: 'parity_failed', exercise: null, exerciseId: null, detail: `re-run: ${label} differs from PyTorch by up to ${fmt(parity.maxAbsDiff)}` });
       }
       const measured = {
         maxDifference: parity.maxAbsDiff,
@@ -275,7 +275,7 @@ class RerunRun {
     const comparison = compareClaims(claimed, measured, claimTolerancesFor(this.rerun, this.environment.executionProvider));
     for (const result of comparison.results) {
       this.check(`rerun.claim.${result.claim}`, `Printed ${result.claim} reproduced by the re-run`, result.reproduced ? 'pass' : 'fail', result.evidence);
-      if (!result.reproduced) this.flags.push({ name: 'not_reproduced', exercise: null, detail: result.evidence });
+      if (!result.reproduced) this.flags.push({ name: 'not_reproduced', exercise: null, exerciseId: null, detail: result.evidence });
     }
     for (const skipped of comparison.skipped) {
       if (skipped.claim === 'speedup') continue; // judged below, with the providers both models ran on
@@ -290,7 +290,7 @@ class RerunRun {
     // tolerance for the provider); otherwise skipped with the reason, ORT's provider reasons included.
     const speedup = judgeSpeedupClaim({ environment: this.environment, metrics: this.metrics, steps: this.steps }, claimedSpeedup, this.rerun);
     this.check('rerun.claim.speedup', 'Printed speedup reproduced by the re-run', speedup.status, speedup.evidence);
-    if (speedup.status === 'fail') this.flags.push({ name: 'not_reproduced', exercise: null, detail: speedup.evidence });
+    if (speedup.status === 'fail') this.flags.push({ name: 'not_reproduced', exercise: null, exerciseId: null, detail: speedup.evidence });
   }
 
   private async studentOnnx(): Promise<GraphCheckResult | null> {

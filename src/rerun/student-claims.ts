@@ -8,8 +8,8 @@ import type { StudentClaims } from './claims.js';
 /** What the student printed that a re-run can confirm or refute, read with the spec's patterns. */
 export function readStudentClaims(document: SubmissionDocument, spec: GradingSpec, rerun: RerunSpec): StudentClaims {
   const located = locateExercises(document, spec);
-  const output = (exercise: number) => evidenceOf(located.get(exercise) ?? [], document).output;
-  const number = (source: { exercise: number; pattern: string } | undefined): number | null => {
+  const output = (exercise: string) => evidenceOf(located.get(exercise) ?? [], document).output;
+  const number = (source: { exercise: string; pattern: string } | undefined): number | null => {
     if (!source) return null;
     const match = regex(source.pattern).exec(output(source.exercise));
     const value = match ? parsePythonNumber(match[1]) : Number.NaN;

@@ -12,7 +12,7 @@ import { buildRow, countedGradeIds, filterRows, type MatrixFilter, type MatrixRo
 export interface ClassSnapshot {
   assignment: AssignmentRow;
   /** Exercise columns and total of the current spec (null when the registry has no such spec). */
-  spec: { version: string; maxScore: number; exercises: { number: number; title: string; maxScore: number }[] } | null;
+  spec: { version: string; maxScore: number; exercises: { id: string; number: number; title: string; maxScore: number }[] } | null;
   members: ClassMemberRow[];
   rows: MatrixRow[];
 }
@@ -42,8 +42,8 @@ export class ClassService {
     const members = await loadClassMembers(this.db.prisma, assignment);
     const details = await loadGradeDetails(this.db.prisma, countedGradeIds(members));
     const spec = this.specColumns(specId);
-    const numbers = spec?.exercises.map((e) => e.number) ?? [];
-    return { assignment, spec, members, rows: members.map((m) => buildRow(m, numbers, details)) };
+    const columns = spec?.exercises.map(({ id, number }) => ({ id, number })) ?? [];
+    return { assignment, spec, members, rows: members.map((m) => buildRow(m, columns, details)) };
   }
 
   async matrix(specId: string, filter: MatrixFilter): Promise<MatrixView> {
@@ -70,6 +70,7 @@ export class ClassService {
     const loaded = this.grading.registry.byId(specId);
     if (!loaded) return null;
     const exercises = loaded.spec.exercises.map((e) => ({
+      id: e.id,
       number: e.number,
       title: e.title,
       maxScore: e.checks.reduce((total, c) => total + c.points, 0),

@@ -5,6 +5,8 @@
  */
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { GradeReport } from '../grading/grade.types.js';
+import { withRowExerciseId } from '../grading/exercise-id.js';
+import { withExerciseIds } from '../grading/stored-report.js';
 import { PrismaService } from '../database/database.module.js';
 import { auditView, submissionSubject } from './data/audit.js';
 import {
@@ -115,8 +117,9 @@ export class EvidenceService {
 }
 
 export function reviewedView(grade: CurrentGradeRow): ReviewedGradeView {
-  // The repository validated the report before storing it (grade-record.schema.ts).
-  const report = grade.report as unknown as GradeReport;
+  // The repository validated the report before storing it (grade-record.schema.ts); one stored before
+  // exercise ids gets them here (id = the number).
+  const report = withExerciseIds(grade.report as unknown as GradeReport);
   const reviewed = reviewGrade(grade.id, report, grade.checkResults);
   return {
     id: grade.id,
@@ -141,7 +144,7 @@ function attemptViews(attempts: AttemptRow[], countedId: string | null): Attempt
         ? {
             submissionId: previous.submissionId,
             scoreChange: round(grade.score - previous.score),
-            changes: diffChecks(previous.checks, grade.checkResults),
+            changes: diffChecks(previous.checks.map(withRowExerciseId), grade.checkResults.map(withRowExerciseId)),
           }
         : null;
     if (grade) previous = { submissionId: attempt.id, score: grade.score, checks: grade.checkResults };

@@ -58,7 +58,7 @@ export class ExportService {
         'spec' | 'graderVersion' | 'maxScore' | 'flags' | 'file'
       >,
       preliminaries: reviewed.preliminaries.map(exportCheck),
-      exercises: reviewed.exercises.map((e) => ({ number: e.number, title: e.title, checks: e.checks.map(exportCheck) })),
+      exercises: reviewed.exercises.map((e) => ({ id: e.id, number: e.number, title: e.title, checks: e.checks.map(exportCheck) })),
       score: reviewed.score,
       gradedAt: grade.gradedAt,
     });

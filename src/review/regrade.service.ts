@@ -11,11 +11,13 @@ import { PrismaService } from '../database/database.module.js';
 import { GradeRepository } from '../database/grade.repository.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { GradeReport } from '../grading/grade.types.js';
+import { withExerciseIds } from '../grading/stored-report.js';
 import { GRADER_VERSION } from '../grading/grader.version.js';
 import { ClassService } from './class.service.js';
 import { assignmentSubject, auditEvent, submissionSubject } from './data/audit.js';
 import { loadGradeWithOverrides } from './data/grade.query.js';
 import { GraderServices } from './grader-services.js';
+import { withChangeExerciseIds } from './logic/check-diff.js';
 import { isStale, type RegradeDiff, regradeOutcome, summarizeRegrade } from './logic/regrade.js';
 import { RegradeEvaluator, type RegradeTarget } from './regrade-evaluator.js';
 
@@ -122,7 +124,7 @@ export class RegradeService {
         filename: submission.filename,
         delta: item.oldScore !== null && item.newScore !== null ? Math.round((item.newScore - item.oldScore) * 1000) / 1000 : null,
         // A file that could not be graded again has no diff, only its error.
-        diff: item.error === null ? (diff as unknown as RegradeDiff) : null,
+        diff: item.error === null ? withDiffExerciseIds(diff as unknown as RegradeDiff) : null,
       })),
     };
   }
@@ -142,7 +144,7 @@ export class RegradeService {
       select: { id: true, submissionId: true, oldGradeId: true, oldScore: true, newScore: true, report: true },
     });
     for (const item of items) {
-      const report = item.report as unknown as GradeReport;
+      const report = withExerciseIds(item.report as unknown as GradeReport);
       // Overrides follow what is in force now: one made or withdrawn since the evaluation counts.
       const carried = item.oldGradeId ? regradeOutcome(await loadGradeWithOverrides(this.db.prisma, item.oldGradeId), report).diff : null;
       const saved = await this.repository.saveGrade(item.submissionId, report);
@@ -243,4 +245,9 @@ function runView(run: RunRow, specId: string) {
     decidedAt: run.decidedAt?.toISOString() ?? null,
     statusUrl: `/api/assignments/${specId}/regrade/${run.id}`,
   };
+}
+
+/** A diff stored before exercise ids: its changes get their ids from their numbers. */
+function withDiffExerciseIds(diff: RegradeDiff): RegradeDiff {
+  return Array.isArray(diff?.checks) ? { ...diff, checks: diff.checks.map(withChangeExerciseIds) } : diff;
 }

@@ -41,6 +41,9 @@ const PATTERN_KEYS = new Set([
   'verdictPattern', 'referencePattern',
 ]);
 
+/** `recognise` lists whose items are patterns. */
+const RECOGNISE_LISTS = new Set(['all', 'none', 'headings', 'prefer']);
+
 /** Keys whose patterns must have exactly this many capture groups. */
 const CAPTURE_GROUPS: Record<string, number> = {
   outputPattern: 1, codePattern: 1, shapePattern: 3, valuesPattern: 1, labelsPattern: 1,
@@ -99,7 +102,7 @@ export function parseSpec(bytes: Buffer | string, file: string): LoadedSpec {
   validatePatterns(raw, [], (path, reason) => {
     throw new SpecError(file, formatPath(path), reason, lineOf(path));
   });
-  validateSemantics(spec, (path, reason) => {
+  validateSemantics(spec, raw, (path, reason) => {
     throw new SpecError(file, formatPath(path), reason, lineOf(path));
   });
   const hash = createHash('sha256').update(typeof bytes === 'string' ? Buffer.from(bytes) : bytes).digest('hex');
@@ -116,7 +119,7 @@ function validatePatterns(node: unknown, path: (string | number)[], report: Repo
   if (typeof node !== 'object' || node === null) return;
   for (const [key, value] of Object.entries(node)) {
     const here = [...path, key];
-    const isPatternList = (key === 'all' || key === 'none') && path.at(-1) === 'recognise';
+    const isPatternList = RECOGNISE_LISTS.has(key) && path.at(-1) === 'recognise';
     const isValuesMap = key === 'values' && typeof value === 'object' && !Array.isArray(value);
     if (PATTERN_KEYS.has(key) && typeof value === 'string') {
       checkPattern(value, here, CAPTURE_GROUPS[key], report);
@@ -135,7 +138,7 @@ function validatePatterns(node: unknown, path: (string | number)[], report: Repo
 function checkPattern(source: string, path: (string | number)[], groups: number | undefined, report: Report): void {
   let regex: RegExp;
   try {
-    regex = new RegExp(source.replaceAll('{n}', '1'), 'm');
+    regex = new RegExp(source.replaceAll('{n}', '1A'), 'm');
   } catch (error) {
     report(path, `invalid regular expression: ${(error as Error).message}`);
   }
@@ -145,9 +148,14 @@ function checkPattern(source: string, path: (string | number)[], groups: number 
   }
 }
 
-function validateSemantics(spec: GradingSpec, report: Report): void {
+function validateSemantics(spec: GradingSpec, raw: unknown, report: Report): void {
+  // The key an exercise is named by in the file (`id`, or the older `number`), for the error's line.
+  const rawExercises = (raw as { exercises?: unknown[] }).exercises ?? [];
+  const idKeyOf = (index: number): 'id' | 'number' => {
+    const item = rawExercises[index];
+    return typeof item === 'object' && item !== null && 'id' in item ? 'id' : 'number';
+  };
   const ids = new Map<string, string>();
-  const seeNumbers = new Set<number>();
   const recordIds = (checks: GradingSpec['exercises'][number]['checks'], base: (string | number)[]) => {
     checks.forEach((check, index) => {
       const path = [...base, 'checks', index, 'id'];
@@ -169,35 +177,47 @@ function validateSemantics(spec: GradingSpec, report: Report): void {
     });
   };
   spec.sections.forEach((section, index) => recordIds(section.checks, ['sections', index]));
+  const exerciseAt = new Map<string, number>();
   spec.exercises.forEach((exercise, index) => {
-    if (seeNumbers.has(exercise.number)) report(['exercises', index, 'number'], `duplicate exercise number ${exercise.number}`);
-    seeNumbers.add(exercise.number);
+    const first = exerciseAt.get(exercise.id);
+    if (first !== undefined) {
+      report(['exercises', index, idKeyOf(index)], `duplicate exercise id '${exercise.id}' (also exercises[${first}])`);
+    }
+    exerciseAt.set(exercise.id, index);
     recordIds(exercise.checks, ['exercises', index]);
   });
   spec.exercises.forEach((exercise, index) => {
-    exercise.dependsOn.forEach((number, i) => {
+    exercise.dependsOn.forEach((id, i) => {
       const path = ['exercises', index, 'dependsOn', i];
-      if (!seeNumbers.has(number)) report(path, `no Exercise ${number} in this spec`);
-      if (number === exercise.number) report(path, `Exercise ${number} cannot depend on itself`);
+      if (!exerciseAt.has(id)) report(path, `no Exercise ${id} in this spec`);
+      if (id === exercise.id) report(path, `Exercise ${id} cannot depend on itself`);
     });
   });
   const cycle = dependencyCycle(spec);
   if (cycle) report(['exercises', cycle.index, 'dependsOn'], `dependency cycle: Exercise ${cycle.path.join(' → Exercise ')}`);
+  const rerun = spec.rerun;
+  if (rerun) {
+    const sources: [string[], string][] = [[['rerun', 'data', 'exercise'], rerun.data.exercise]];
+    for (const [name, claim] of Object.entries(rerun.claims)) {
+      if (claim) sources.push([['rerun', 'claims', name, 'exercise'], claim.exercise]);
+    }
+    for (const [path, id] of sources) if (!exerciseAt.has(id)) report(path, `no Exercise ${id} in this spec`);
+  }
 }
 
 /** A cycle among the exercises' dependsOn, if any (a hold would reach an exercise through itself). */
-function dependencyCycle(spec: GradingSpec): { index: number; path: number[] } | null {
-  const dependsOn = new Map(spec.exercises.map((e) => [e.number, e.dependsOn]));
-  const visit = (number: number, path: number[]): number[] | null => {
-    if (path.includes(number)) return [...path.slice(path.indexOf(number)), number];
-    for (const next of dependsOn.get(number) ?? []) {
-      const found = visit(next, [...path, number]);
+function dependencyCycle(spec: GradingSpec): { index: number; path: string[] } | null {
+  const dependsOn = new Map(spec.exercises.map((e) => [e.id, e.dependsOn]));
+  const visit = (id: string, path: string[]): string[] | null => {
+    if (path.includes(id)) return [...path.slice(path.indexOf(id)), id];
+    for (const next of dependsOn.get(id) ?? []) {
+      const found = visit(next, [...path, id]);
       if (found) return found;
     }
     return null;
   };
   for (const [index, exercise] of spec.exercises.entries()) {
-    const path = visit(exercise.number, []);
+    const path = visit(exercise.id, []);
     if (path) return { index, path };
   }
   return null;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXERCISE_ID_PATTERN, leadingNumber } from '../grading/exercise-id.js';
 import { FLAG_NAMES } from '../grading/grade.types.js';
 // The re-run section speaks the runner's language: one schema for both sides.
 import { architectureSchema, benchmarkOptionsSchema } from '../rerun/runner-protocol.js';
@@ -166,7 +167,23 @@ const allClose = z
   .strict()
   .refine((c) => c.float32Tolerance >= c.atol, { message: 'float32Tolerance must be at least atol' });
 
+/**
+ * What the lesson says a correct cell prints ("you should see the following output"), line by line:
+ * `exact` lines, or `similar` ones in which numbers, timings, paths, addresses and random values may
+ * differ (src/grading/checks/expected-output.ts). Passes when `minShare` of the lines are found.
+ */
+const expectedOutput = z
+  .object({
+    ...checkBase,
+    kind: z.literal('expected_output'),
+    match: z.enum(['exact', 'similar']),
+    lines: z.array(z.string()).min(1),
+    minShare: z.number().min(0).max(1).default(1),
+  })
+  .strict();
+
 export const checkSpecSchema = z.discriminatedUnion('kind', [
+  expectedOutput,
   outputRegex,
   outputAbsent,
   outputNumber,
@@ -201,15 +218,48 @@ const sectionSpec = z
   })
   .strict();
 
-const exerciseSpec = z
+/**
+ * An exercise's id as the course numbers it: "1", "2A", "10" (src/grading/exercise-id.ts). YAML reads
+ * `7` as a number and `2A` as a string: both are taken, and become the string id.
+ */
+const exerciseId = z
+  .union([z.string(), z.number().int().min(0)])
+  .transform((id) => String(id))
+  .pipe(z.string().regex(EXERCISE_ID_PATTERN, 'exercise ids are digits with an optional letter ("2A") or letters, digits, _ and -'));
+
+const exerciseFields = z
   .object({
-    number: z.number().int().min(1),
+    /** What the course calls it ("2A"); without it, the number is the id. */
+    id: exerciseId.optional(),
+    /** The leading integer of the id; without it, taken from the id (or, for an id with none, the position). */
+    number: z.number().int().min(1).optional(),
     title: z.string().min(1),
-    /** Exercises this one builds on (their model, their data): a hold on one of them reaches this one. */
-    dependsOn: z.array(z.number().int().min(1)).default([]),
+    /** Exercises this one builds on (their model, their data), by id: a hold on one of them reaches this one. */
+    dependsOn: z.array(exerciseId).default([]),
     checks: z.array(checkSpecSchema).min(1),
   })
-  .strict();
+  .strict()
+  .superRefine((exercise, context) => {
+    if (exercise.id === undefined && exercise.number === undefined) {
+      context.addIssue({ code: 'custom', message: 'give the exercise an id (e.g. "2A") or a number', path: ['id'] });
+      return;
+    }
+    const leading = exercise.id === undefined ? null : leadingNumber(exercise.id);
+    if (exercise.number !== undefined && leading !== null && leading !== exercise.number) {
+      context.addIssue({ code: 'custom', message: `number ${exercise.number} is not the leading number of id '${exercise.id}'`, path: ['number'] });
+    }
+  });
+
+/** Every exercise leaves the parser with both: `id` (the key) and `number` (the id's leading integer). */
+const exerciseList = z
+  .array(exerciseFields)
+  .min(1)
+  .transform((exercises) =>
+    exercises.map(({ id, number, ...rest }, index) => {
+      const resolvedId = id ?? String(number);
+      return { id: resolvedId, number: number ?? leadingNumber(resolvedId) ?? index + 1, ...rest };
+    }),
+  );
 
 /** Share of points kept, pending staff review: 0 withholds them all, 0.5 caps at half. */
 const share = z.number().min(0).max(1);
@@ -228,7 +278,7 @@ const holdRule = z
   .strict();
 
 /** A number the student printed, read from one exercise's output (one capture group). */
-const claimSource = z.object({ exercise: z.number().int().min(1), pattern }).strict();
+const claimSource = z.object({ exercise: exerciseId, pattern }).strict();
 
 /**
  * What changes when ONNX Runtime ran on a given execution provider (src/rerun/provider-rules.ts):
@@ -255,7 +305,7 @@ const rerunSpec = z
     classes: z.number().int().min(2),
     opset: z.number().int().min(7),
     /** Where the seeded test data's seed is printed (the same source as the seed checks). */
-    data: z.object({ exercise: z.number().int().min(1), seed: seedSource, samples: z.number().int().min(1) }).strict(),
+    data: z.object({ exercise: exerciseId, seed: seedSource, samples: z.number().int().min(1) }).strict(),
     /** allclose tolerances between PyTorch and ONNX Runtime logits on the seeded data. */
     parity: z.object({ atol: z.number().min(0), rtol: z.number().min(0) }).strict(),
     claims: z
@@ -293,14 +343,35 @@ export const gradingSpecSchema = z
     id: z.string().regex(/^[a-z0-9_]+$/),
     version: z.string().min(1),
     title: z.string().min(1),
+    /**
+     * Which revision of the lesson this spec grades (e.g. `rev3`, as the course's MANIFEST counts
+     * them): several revisions of one lesson share its `id` (one assignment), each in its own folder.
+     */
+    revision: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
     /** How to tell that a hand-in is this lesson revision, from its text (markdown, code and outputs). */
     recognise: z
       .object({
-        all: z.array(pattern).min(1),
+        /** Patterns that must all occur. */
+        all: z.array(pattern).default([]),
+        /** Patterns that must not occur (another revision's marker). */
         none: z.array(pattern).default([]),
+        /**
+         * The lesson's exercise headings: a hand-in must show at least `minShare` of them. Among the
+         * specs it satisfies, the one whose headings it shows best wins (share, then count), so a
+         * lesson revision is told from its neighbours by what its exercises are.
+         */
+        headings: z.array(pattern).default([]),
+        minShare: z.number().gt(0).max(1).default(0.5),
+        /**
+         * Tie-breakers only: text that names this lesson file when two specs are otherwise equal (the
+         * Colab badge's link to `…/blob/main/<Lesson>.ipynb`, the revision marker). Markers are HTML
+         * comments that a PDF print does not show, so they can decide ties but never exclude.
+         */
+        prefer: z.array(pattern).default([]),
       })
-      .strict(),
-    /** How exercise cells are found; `{n}` stands for the exercise number. */
+      .strict()
+      .refine((r) => r.all.length > 0 || r.headings.length > 0, { message: 'give `all` or `headings`' }),
+    /** How exercise cells are found; `{n}` stands for the exercise id ("2A"), as a literal. */
     locate: z
       .object({
         heading: pattern,
@@ -317,7 +388,7 @@ export const gradingSpecSchema = z
      */
     lesson: z.string().min(1).optional(),
     sections: z.array(sectionSpec).default([]),
-    exercises: z.array(exerciseSpec).min(1),
+    exercises: exerciseList,
     /** Flags that withhold (or cap) points pending staff review. */
     holds: z.array(holdRule).default([]),
     rerun: rerunSpec.optional(),
@@ -327,7 +398,7 @@ export const gradingSpecSchema = z
 export type GradingSpec = z.infer<typeof gradingSpecSchema>;
 export type CheckSpec = z.infer<typeof checkSpecSchema>;
 export type SectionSpec = z.infer<typeof sectionSpec>;
-export type ExerciseSpec = z.infer<typeof exerciseSpec>;
+export type ExerciseSpec = GradingSpec['exercises'][number];
 export type SeedSource = z.infer<typeof seedSource>;
 export type HoldRule = z.infer<typeof holdRule>;
 export type RerunSpec = z.infer<typeof rerunSpec>;

@@ -4,6 +4,8 @@
  * contract's rejected form. The cause of an `error` (ours) is for staff; students are told it is
  * not their fault.
  */
+import type { GradeReport } from '../grading/grade.types.js';
+import { withExerciseIds } from '../grading/stored-report.js';
 import type { SubmissionView } from './submission.repository.js';
 
 export const ERROR_MESSAGE_FOR_STUDENTS =
@@ -51,7 +53,8 @@ export const statusPath = (id: string): string => `/api/submissions/${id}`;
 export function toSubmissionResponse(view: SubmissionView, options: { baseUrl: string; staff: boolean }): SubmissionResponse {
   const grade = view.grades[0];
   let result: unknown = null;
-  if (view.status === 'graded' && grade) result = grade.report;
+  // A grade stored before exercise ids gets them (id = the number), as the contract now promises.
+  if (view.status === 'graded' && grade) result = isReport(grade.report) ? withExerciseIds(grade.report) : grade.report;
   if (view.status === 'rejected') result = { file: view.filename, kind: view.kind, status: 'rejected', error: view.rejectReason };
   const response: SubmissionResponse = {
     submissionId: view.id,
@@ -85,4 +88,9 @@ export function toSubmissionSummary(view: SubmissionView, baseUrl: string): Subm
     flags,
     statusUrl: `${baseUrl}${statusPath(view.id)}`,
   };
+}
+
+function isReport(value: unknown): value is GradeReport {
+  const report = value as Partial<GradeReport> | null;
+  return typeof report === 'object' && report !== null && Array.isArray(report.exercises) && Array.isArray(report.flags);
 }

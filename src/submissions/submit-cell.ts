@@ -51,7 +51,7 @@ result = status.get("result") or {}
 if status.get("status") == "graded":
     print(f"\nPending grade: {result['score']:g} / {result['maxScore']:g} (the instructor reviews it before it counts)\n")
     for exercise in result["exercises"]:
-        print(f"Exercise {exercise['number']:>2}: {exercise['score']:g}/{exercise['maxScore']:g}  {exercise['status']}")
+        print(f"Exercise {str(exercise.get('id', exercise['number'])):>2}: {exercise['score']:g}/{exercise['maxScore']:g}  {exercise['status']}")
         for check in exercise["checks"]:
             if check["status"] in ("fail", "error"):
                 print(f"    - {check['description']}: {check.get('hint') or check['evidence']}")

@@ -92,6 +92,7 @@ describe('re-grade after a spec change', () => {
         {
           checkId: 'ex1.copied',
           exerciseNumber: 1,
+          exerciseId: '1',
           change: 'changed',
           before: { status: 'pass', points: oldPoints, maxPoints: oldPoints },
           after: { status: 'pass', points: NEW_POINTS, maxPoints: NEW_POINTS },

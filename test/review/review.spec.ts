@@ -59,7 +59,7 @@ describe('class matrix', () => {
         flags: flagNames(report),
       });
       expect(row.exercises).toEqual(
-        report.exercises.map((e) => ({ number: e.number, score: e.score, maxScore: e.maxScore, status: e.status, overridden: false })),
+        report.exercises.map((e) => ({ id: e.id, number: e.number, score: e.score, maxScore: e.maxScore, status: e.status, overridden: false })),
       );
     }
     for (const key of ['noah', 'zoe']) {

@@ -12,6 +12,7 @@ function check(id: string, status: CheckResult['status'], points: number, maxPoi
 
 export function sampleReport(fileSha256: string, spec: { version?: string; hash?: string } = {}): GradeReport {
   const exercises = [1, 2, 3].map((number) => ({
+    id: String(number),
     number,
     title: `Exercise ${number}`,
     score: number === 3 ? 1 : 2,
@@ -36,6 +37,6 @@ export function sampleReport(fileSha256: string, spec: { version?: string; hash?
     maxScore: 6,
     preliminaries: [check('identity.gmail', 'pass', 0, 0), check('runtime.gpu', 'skip', 0, 0)],
     exercises,
-    flags: [{ name: 'seed_is_42', exercise: 3, detail: 'np.random.seed(42) as in the lesson' }],
+    flags: [{ name: 'seed_is_42', exercise: 3, exerciseId: '3', detail: 'np.random.seed(42) as in the lesson' }],
   };
 }

@@ -86,10 +86,10 @@ export function repositoryScenario(context: () => ScenarioContext): void {
     expect(stored?.specHash).toBe(report.spec.hash);
     expect(stored?.report).toEqual(report);
     expect(stored?.flags).toEqual(report.flags);
-    expect(stored?.exerciseScores.map((e) => [e.number, e.score, e.status])).toEqual([
-      [1, 2, 'pass'],
-      [2, 2, 'pass'],
-      [3, 1, 'partial'],
+    expect(stored?.exerciseScores.map((e) => [e.number, e.exerciseId, e.score, e.status])).toEqual([
+      [1, '1', 2, 'pass'],
+      [2, '2', 2, 'pass'],
+      [3, '3', 1, 'partial'],
     ]);
     expect(stored?.checkResults.map((c) => [c.exerciseNumber, c.checkId, c.status, c.points])).toEqual([
       [null, 'identity.gmail', 'pass', 0],
@@ -101,6 +101,51 @@ export function repositoryScenario(context: () => ScenarioContext): void {
       [3, 'ex3.ran', 'pass', 1],
       [3, 'ex3.output', 'fail', 0],
     ]);
+  });
+
+  it('stores exercises 2A and 2B (both number 2) as two rows keyed by id; a report made before ids gets id = number', async () => {
+    const repo = repository();
+    const file = upload();
+    const { submissionId } = await repo.recordSubmission(file);
+    const base = sampleReport(file.sha256);
+    const [one, two, three] = base.exercises;
+    const report = {
+      ...base,
+      exercises: [one, { ...two, id: '2A' }, { ...three, id: '2B', number: 2 }],
+      flags: [{ name: 'seed_is_42' as const, exercise: 2, exerciseId: '2B', detail: 'np.random.seed(42)' }],
+    };
+    await repo.saveGrade(submissionId, report);
+    const stored = await repo.latestGrade(submissionId);
+    expect(stored?.exerciseScores.map((e) => [e.exerciseId, e.number, e.score])).toEqual([
+      ['1', 1, 2],
+      ['2A', 2, 2],
+      ['2B', 2, 1],
+    ]);
+    expect(stored?.checkResults.map((c) => [c.exerciseId, c.exerciseNumber, c.checkId]).slice(1, 5)).toEqual([
+      [null, null, 'runtime.gpu'],
+      ['1', 1, 'ex1.ran'],
+      ['1', 1, 'ex1.output'],
+      ['2A', 2, 'ex2.ran'],
+    ]);
+    expect(stored?.checkResults.at(-1)).toMatchObject({ exerciseId: '2B', exerciseNumber: 2, checkId: 'ex3.output' });
+
+    // As stored before exercise ids: no `id`, no `exerciseId`.
+    const old = upload();
+    const recorded = await repo.recordSubmission(old);
+    const before = sampleReport(old.sha256);
+    const legacy = {
+      ...before,
+      exercises: before.exercises.map(({ id: _id, ...exercise }) => exercise),
+      flags: before.flags.map(({ exerciseId: _id, ...flag }) => flag),
+    } as unknown as typeof before;
+    await repo.saveGrade(recorded.submissionId, legacy);
+    const legacyRows = await repo.latestGrade(recorded.submissionId);
+    expect(legacyRows?.exerciseScores.map((e) => e.exerciseId)).toEqual(['1', '2', '3']);
+    expect(legacyRows?.checkResults.map((c) => c.exerciseId)).toEqual([null, null, '1', '1', '2', '2', '3', '3']);
+
+    // Ids are unique in a report; numbers need not be.
+    const duplicate = { ...report, exercises: [one, { ...two, id: '2A' }, { ...three, id: '2A', number: 2 }] };
+    await expect(repo.saveGrade(submissionId, duplicate)).rejects.toThrow(/exercises: exercise ids must be unique/);
   });
 
   it('keeps every grading by a new spec revision; latestGrade returns the newest', async () => {

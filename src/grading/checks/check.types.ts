@@ -4,8 +4,8 @@ import type { SectionEvidence } from '../evidence.js';
 
 export interface CheckContext {
   evidence: SectionEvidence;
-  /** Exercise number, or null for a preliminary section. */
-  exercise: number | null;
+  /** Exercise id ("2A"), or null for a preliminary section. */
+  exercise: string | null;
 }
 
 export interface CheckOutcome {
@@ -20,7 +20,7 @@ export interface CheckOutcome {
   /** Points when not all-or-nothing (e.g. code hidden in a PDF and the spec says award). */
   points?: number;
   /** Flags the check itself determines (seed reproduction tells which flag applies). */
-  flags?: Omit<Flag, 'exercise'>[];
+  flags?: Omit<Flag, 'exercise' | 'exerciseId'>[];
 }
 
 export function pass(evidence: string, extra: Partial<CheckOutcome> = {}): CheckOutcome {

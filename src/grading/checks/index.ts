@@ -2,6 +2,7 @@ import type { CheckSpec } from '../../specs/spec.schema.js';
 import { allClose } from './allclose.js';
 import type { CheckContext, CheckOutcome } from './check.types.js';
 import { codeRegex } from './code-regex.js';
+import { expectedOutput } from './expected-output.js';
 import { numbersAgree } from './numbers-agree.js';
 import { email, figure, noError, outputAbsent, outputNumber, outputRegex } from './output-checks.js';
 import { seedNotForbidden, seedReproduction } from './seed-checks.js';
@@ -31,6 +32,8 @@ export function runCheck(check: CheckSpec, context: CheckContext): CheckOutcome 
       return seedReproduction(check, context);
     case 'allclose':
       return allClose(check, context);
+    case 'expected_output':
+      return expectedOutput(check, context);
   }
 }
 

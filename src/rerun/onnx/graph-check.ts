@@ -190,11 +190,11 @@ export function graphFlags(graph: GraphCheckResult, who = 'the handed-in ONNX'):
   const flags: Flag[] = [];
   const size = graph.problems.find((p) => p.kind === 'input_size');
   if (size) {
-    flags.push({ name: 'wrong_resolution', exercise: null, detail: `re-run: ${who} takes ${size.found}×${size.found} images, not ${size.expected}×${size.expected}` });
+    flags.push({ name: 'wrong_resolution', exercise: null, exerciseId: null, detail: `re-run: ${who} takes ${size.found}×${size.found} images, not ${size.expected}×${size.expected}` });
   }
   const classes = graph.problems.find((p) => p.kind === 'output_classes');
   if (classes) {
-    flags.push({ name: 'wrong_model', exercise: null, detail: `re-run: ${who} has ${classes.found} output classes, not the lesson's ${classes.expected}` });
+    flags.push({ name: 'wrong_model', exercise: null, exerciseId: null, detail: `re-run: ${who} has ${classes.found} output classes, not the lesson's ${classes.expected}` });
   }
   return flags;
 }

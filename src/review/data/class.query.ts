@@ -52,10 +52,11 @@ const memberSchema = z.object({
 
 const detailSchema = z.object({
   gradeId: z.string(),
-  exercises: z.array(z.object({ number: z.number().int(), title: z.string(), score: z.number(), maxScore: z.number(), status: exerciseStatus })),
+  exercises: z.array(z.object({ id: z.string(), number: z.number().int(), title: z.string(), score: z.number(), maxScore: z.number(), status: exerciseStatus })),
   checks: z.array(
     z.object({
       exerciseNumber: z.number().int().nullable(),
+      exerciseId: z.string().nullable(),
       status: checkStatus,
       points: z.number(),
       maxPoints: z.number(),
@@ -120,28 +121,32 @@ export async function loadClassMembers(prisma: PrismaClient, assignment: Assignm
 /**
  * Exercise rows of the given grades, and the checks (with the override in force) of each exercise,
  * or of the preliminaries, where an override is in force: only those need recomputing, and overrides
- * are few, so the rows stay small however large the class.
+ * are few, so the rows stay small however large the class. Exercises are told apart by id; a row
+ * written before ids has only its number, which was then the id.
  */
 export async function loadGradeDetails(prisma: PrismaClient, gradeIds: string[]): Promise<Map<string, GradeDetail>> {
   if (gradeIds.length === 0) return new Map();
   const rows = await prisma.$queryRaw(Prisma.sql`
     WITH overridden AS (
-      SELECT DISTINCT cr."gradeId", cr."exerciseNumber"
+      SELECT DISTINCT cr."gradeId", COALESCE(cr."exerciseId", cr."exerciseNumber"::text) AS "exerciseId"
       FROM "Override" o JOIN "CheckResult" cr ON cr.id = o."checkResultId"
       WHERE o."revokedAt" IS NULL AND cr."gradeId" = ANY(${gradeIds}::uuid[])
     )
     SELECT g.id AS "gradeId",
       COALESCE((
-        SELECT json_agg(json_build_object('number', es.number, 'title', es.title, 'score', es.score,
-                                          'maxScore', es."maxScore", 'status', es.status) ORDER BY es.number)
+        SELECT json_agg(json_build_object('id', COALESCE(es."exerciseId", es.number::text), 'number', es.number,
+                                          'title', es.title, 'score', es.score, 'maxScore', es."maxScore",
+                                          'status', es.status) ORDER BY es.number, es."exerciseId")
         FROM "ExerciseScore" es WHERE es."gradeId" = g.id
       ), '[]'::json) AS exercises,
       COALESCE((
-        SELECT json_agg(json_build_object('exerciseNumber', cr."exerciseNumber", 'status', cr.status,
-                                          'points', cr.points, 'maxPoints', cr."maxPoints",
+        SELECT json_agg(json_build_object('exerciseNumber', cr."exerciseNumber",
+                                          'exerciseId', COALESCE(cr."exerciseId", cr."exerciseNumber"::text),
+                                          'status', cr.status, 'points', cr.points, 'maxPoints', cr."maxPoints",
                                           'overridePoints', o.points) ORDER BY cr.ordinal)
         FROM overridden ov
-        JOIN "CheckResult" cr ON cr."gradeId" = ov."gradeId" AND cr."exerciseNumber" IS NOT DISTINCT FROM ov."exerciseNumber"
+        JOIN "CheckResult" cr ON cr."gradeId" = ov."gradeId"
+          AND COALESCE(cr."exerciseId", cr."exerciseNumber"::text) IS NOT DISTINCT FROM ov."exerciseId"
         LEFT JOIN LATERAL (
           SELECT o.points FROM "Override" o
           WHERE o."checkResultId" = cr.id AND o."revokedAt" IS NULL

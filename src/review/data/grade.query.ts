@@ -1,5 +1,6 @@
 /** A grade's checks with the override in force on each: what a re-grade compares and carries over. */
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { withRowExerciseId } from '../../grading/exercise-id.js';
 import { activeOverride } from '../logic/effective.js';
 import type { CurrentGrade } from '../logic/regrade.js';
 
@@ -16,6 +17,7 @@ export async function loadGradeWithOverrides(prisma: PrismaClient, gradeId: stri
         select: {
           checkId: true,
           exerciseNumber: true,
+          exerciseId: true,
           status: true,
           points: true,
           maxPoints: true,
@@ -34,7 +36,7 @@ export async function loadGradeWithOverrides(prisma: PrismaClient, gradeId: stri
     specHash: grade.specHash,
     checks: grade.checkResults.map(({ overrides, ...check }) => {
       const override = activeOverride(overrides);
-      return { ...check, override: override ? { id: override.id, points: override.points, reason: override.reason, who: override.who } : null };
+      return { ...withRowExerciseId(check), override: override ? { id: override.id, points: override.points, reason: override.reason, who: override.who } : null };
     }),
   };
 }

@@ -20,4 +20,9 @@ export const timestamp = z.union([z.date(), z.string()]).transform((v) => (v ins
 export const checkStatus = z.enum(['pass', 'fail', 'skip', 'error']);
 export const exerciseStatus = z.enum(['pass', 'partial', 'fail', 'missing', 'error']);
 export const submissionStatus = z.enum(['received', 'graded', 'rejected', 'error']);
-export const flagList = z.array(z.object({ name: z.string(), exercise: z.number().nullable(), detail: z.string() }));
+/** Stored flags; one stored before exercise ids gets its id from its number (which was then the id). */
+export const flagList = z.array(
+  z
+    .object({ name: z.string(), exercise: z.number().nullable(), exerciseId: z.string().nullish(), detail: z.string() })
+    .transform((flag) => ({ ...flag, exerciseId: flag.exerciseId ?? (flag.exercise === null ? null : String(flag.exercise)) })),
+);

@@ -59,6 +59,7 @@ export function loadCurrentGrade(prisma: PrismaClient, submissionId: string) {
           id: true,
           ordinal: true,
           exerciseNumber: true,
+          exerciseId: true,
           checkId: true,
           status: true,
           points: true,
@@ -107,7 +108,7 @@ export function loadAttempts(prisma: PrismaClient, submission: Pick<SubmissionRo
           gradedAt: true,
           checkResults: {
             orderBy: { ordinal: 'asc' },
-            select: { checkId: true, exerciseNumber: true, status: true, points: true, maxPoints: true },
+            select: { checkId: true, exerciseNumber: true, exerciseId: true, status: true, points: true, maxPoints: true },
           },
         },
       },

@@ -5,7 +5,7 @@ const report = sampleReport(sha256Of('file'));
 const plain = (check: (typeof report.preliminaries)[number]): ExportCheck => ({ ...check, override: null });
 
 describe('Gradescope results.json', () => {
-  const exercises = report.exercises.map((e) => ({ number: e.number, title: e.title, checks: e.checks.map(plain) }));
+  const exercises = report.exercises.map((e) => ({ id: e.id, number: e.number, title: e.title, checks: e.checks.map(plain) }));
   exercises[2].checks[1] = {
     ...exercises[2].checks[1],
     hint: 'Print the output.',
@@ -69,10 +69,29 @@ describe('Gradescope results.json', () => {
       submissionId: 's1',
       report,
       preliminaries: [],
-      exercises: [{ number: 3, title: 'x', checks: [{ ...report.exercises[2].checks[1], hint: 'Print it.', override: null }] }],
+      exercises: [{ id: '3', number: 3, title: 'x', checks: [{ ...report.exercises[2].checks[1], hint: 'Print it.', override: null }] }],
       score: 0,
       gradedAt: new Date(0),
     });
     expect(failed.tests[0]).toMatchObject({ status: 'failed', score: 0, max_score: 1, output: 'saw ex3.output\nHint: Print it.' });
+  });
+
+  it('numbers and names tests and flags by the exercise id ("Exercise 2A"); a flag stored before ids by its number', () => {
+    const lettered = formatGradescopeResults({
+      submissionId: 's1',
+      report: {
+        ...report,
+        flags: [
+          { name: 'seed_is_42', exercise: 2, exerciseId: '2A', detail: 'seed 42' },
+          { name: 'error_output', exercise: 3, detail: 'stored before ids' } as (typeof report.flags)[number],
+        ],
+      },
+      preliminaries: [],
+      exercises: [{ id: '2A', number: 2, title: 'x', checks: [plain(report.exercises[1].checks[0])] }],
+      score: 1,
+      gradedAt: new Date(0),
+    });
+    expect(lettered.tests[0]).toMatchObject({ number: '2A.1', name: 'Exercise 2A: check ex2.ran [ex2.ran]' });
+    expect(lettered.output).toContain('- seed_is_42 (Exercise 2A): seed 42\n- error_output (Exercise 3): stored before ids');
   });
 });

@@ -5,10 +5,11 @@
  *   { "score": 95, "output": "...", "tests": [ { "name", "number", "score", "max_score",
  *     "status": "passed" | "failed", "output", "visibility" } ], "extra_data": { ... } }
  *
- * One test per check, numbered "<exercise>.<n>" ("0.<n>" for the identity and runtime checks), with
+ * One test per check, numbered "<exercise id>.<n>" ("2A.1"; "0.<n>" for the identity and runtime checks), with
  * effective points (an override shows in the test's output, original points included).
  */
 import type { CheckResult, GradeReport } from '../../grading/grade.types.js';
+import { flagExerciseId } from '../../grading/stored-report.js';
 import { formatPoints } from './csv.js';
 
 export type GradescopeVisibility = 'hidden' | 'after_due_date' | 'after_published' | 'visible';
@@ -39,7 +40,7 @@ export interface GradescopeInput {
   submissionId: string;
   report: Pick<GradeReport, 'spec' | 'graderVersion' | 'maxScore' | 'flags' | 'file'>;
   preliminaries: ExportCheck[];
-  exercises: { number: number; title: string; checks: ExportCheck[] }[];
+  exercises: { id: string; number: number; title: string; checks: ExportCheck[] }[];
   /** Effective total (overrides applied). */
   score: number;
   gradedAt: Date;
@@ -51,10 +52,13 @@ export function formatGradescopeResults(input: GradescopeInput): GradescopeResul
   const tests = [
     ...input.preliminaries.map((check, i) => test(check, `0.${i + 1}`, 'Before the exercises', visibility)),
     ...input.exercises.flatMap((exercise) =>
-      exercise.checks.map((check, i) => test(check, `${exercise.number}.${i + 1}`, `Exercise ${exercise.number}`, visibility)),
+      exercise.checks.map((check, i) => test(check, `${exercise.id}.${i + 1}`, `Exercise ${exercise.id}`, visibility)),
     ),
   ];
-  const flags = input.report.flags.map((f) => `${f.name}${f.exercise === null ? '' : ` (Exercise ${f.exercise})`}: ${f.detail}`);
+  const flags = input.report.flags.map((f) => {
+    const exercise = flagExerciseId(f);
+    return `${f.name}${exercise === null ? '' : ` (Exercise ${exercise})`}: ${f.detail}`;
+  });
   const output = [
     `${input.report.file}: ${formatPoints(input.score)} / ${formatPoints(input.report.maxScore)} points.`,
     `Graded ${input.gradedAt.toISOString()} by rubric ${input.report.spec.id} ${input.report.spec.version} (grader ${input.report.graderVersion}).`,

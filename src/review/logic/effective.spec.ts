@@ -4,6 +4,7 @@ const at = (ms: number) => new Date(1_780_000_000_000 + ms);
 const override = (id: string, ms: number, revoked = false) => ({ id, createdAt: at(ms), revokedAt: revoked ? at(ms + 1) : null });
 const check = (exerciseNumber: number | null, status: ScoredCheck['status'], points: number, maxPoints: number, overridePoints: number | null = null): ScoredCheck => ({
   exerciseNumber,
+  exerciseId: exerciseNumber === null ? null : String(exerciseNumber),
   status,
   points,
   maxPoints,
@@ -22,7 +23,7 @@ describe('overrides in force', () => {
 });
 
 describe('effective scores', () => {
-  const exercise = { number: 3, title: 'Convert', score: 6, maxScore: 10, status: 'partial' as const };
+  const exercise = { id: '3', number: 3, title: 'Convert', score: 6, maxScore: 10, status: 'partial' as const };
 
   it('change nothing without an override', () => {
     const checks = [check(3, 'pass', 6, 6), check(3, 'fail', 0, 4)];
@@ -50,7 +51,7 @@ describe('effective scores', () => {
 
   it('the total moves by each override\'s change, preliminaries included', () => {
     const checks = [check(null, 'fail', 0, 5, 5), check(3, 'pass', 6, 6), check(3, 'fail', 0, 4, 1.5), check(4, 'pass', 2, 2, 0)];
-    const scores = effectiveScores({ score: 58, maxScore: 100 }, [exercise, { ...exercise, number: 4, score: 2, maxScore: 2, status: 'pass' }], checks);
+    const scores = effectiveScores({ score: 58, maxScore: 100 }, [exercise, { ...exercise, id: '4', number: 4, score: 2, maxScore: 2, status: 'pass' }], checks);
     expect(scores.score).toBe(58 + 5 + 1.5 - 2);
     expect(scores.originalScore).toBe(58);
     expect(scores.overriddenChecks).toBe(3);

@@ -36,6 +36,8 @@ function later(a: { id: string; createdAt: Date }, b: { id: string; createdAt: D
 /** One check as scored: its original points, and the override's points when one is in force. */
 export interface ScoredCheck {
   exerciseNumber: number | null;
+  /** The exercise's id ("2A"), which ties the check to its exercise row; null for the preliminaries. */
+  exerciseId: string | null;
   status: CheckStatus;
   points: number;
   maxPoints: number;
@@ -43,6 +45,9 @@ export interface ScoredCheck {
 }
 
 export interface ExerciseScoreRow {
+  /** The exercise's id ("2A"). */
+  id: string;
+  /** Its leading integer. */
   number: number;
   title: string;
   score: number;
@@ -84,7 +89,7 @@ export function effectiveScores(
     score: round(grade.score + delta),
     originalScore: grade.score,
     maxScore: grade.maxScore,
-    exercises: exercises.map((exercise) => effectiveExercise(exercise, checks.filter((c) => c.exerciseNumber === exercise.number))),
+    exercises: exercises.map((exercise) => effectiveExercise(exercise, checks.filter((c) => c.exerciseId === exercise.id))),
     overriddenChecks: overridden.length,
   };
 }

@@ -66,6 +66,7 @@ export function reviewGrade(gradeId: string, report: GradeReport, rows: CheckRow
     next += exercise.checks.length;
     const scored = checks.map((c) => ({
       exerciseNumber: exercise.number,
+      exerciseId: exercise.id,
       status: c.status,
       points: c.points,
       maxPoints: c.maxPoints,

@@ -20,17 +20,20 @@ function member(email: string, name: string | null, section: string | null, atte
   return { personId: `p-${email}`, email, name, section, enrolled: true, pinnedSubmissionId: null, attempts, ...extra };
 }
 
+/** The current spec's exercise columns, by number (their ids are the numbers). */
+const columns = (...numbers: number[]) => numbers.map((number) => ({ id: String(number), number }));
+
 /** Two exercises of 10 points; exercise 2's second check (4 points) failed. */
 function detail(exercise2: number, override: number | null = null): GradeDetail {
   return {
     exercises: [
-      { number: 1, title: 'One', score: 10, maxScore: 10, status: 'pass' },
-      { number: 2, title: 'Two', score: exercise2, maxScore: 10, status: exercise2 === 10 ? 'pass' : 'partial' },
+      { id: '1', number: 1, title: 'One', score: 10, maxScore: 10, status: 'pass' },
+      { id: '2', number: 2, title: 'Two', score: exercise2, maxScore: 10, status: exercise2 === 10 ? 'pass' : 'partial' },
     ],
     checks: [
-      { exerciseNumber: 1, status: 'pass', points: 10, maxPoints: 10, overridePoints: null },
-      { exerciseNumber: 2, status: 'pass', points: 6, maxPoints: 6, overridePoints: null },
-      { exerciseNumber: 2, status: exercise2 === 10 ? 'pass' : 'fail', points: exercise2 - 6, maxPoints: 4, overridePoints: override },
+      { exerciseNumber: 1, exerciseId: '1', status: 'pass', points: 10, maxPoints: 10, overridePoints: null },
+      { exerciseNumber: 2, exerciseId: '2', status: 'pass', points: 6, maxPoints: 6, overridePoints: null },
+      { exerciseNumber: 2, exerciseId: '2', status: exercise2 === 10 ? 'pass' : 'fail', points: exercise2 - 6, maxPoints: 4, overridePoints: override },
     ],
   };
 }
@@ -43,32 +46,32 @@ describe('class matrix rows', () => {
   ]);
 
   it('shows the counted attempt with effective scores, per exercise, and the flags', () => {
-    const row = buildRow(member('ann@gmail.com', 'Ann', 'S1', [attempt('a1', 1, 16, ['seed_is_42']), attempt('a2', 5, 20)]), [1, 2], details);
+    const row = buildRow(member('ann@gmail.com', 'Ann', 'S1', [attempt('a1', 1, 16, ['seed_is_42']), attempt('a2', 5, 20)]), columns(1, 2), details);
     expect(row).toMatchObject({ status: 'graded', attempts: 2, submissionId: 'a2', counted: 'latest', score: 20, maxScore: 20, flags: [] });
-    const pinned = buildRow(member('ann@gmail.com', 'Ann', 'S1', [attempt('a1', 1, 16, ['seed_is_42', 'cpu_runtime', 'seed_is_42']), attempt('a2', 5, 20)], { pinnedSubmissionId: 'a1' }), [1, 2], details);
+    const pinned = buildRow(member('ann@gmail.com', 'Ann', 'S1', [attempt('a1', 1, 16, ['seed_is_42', 'cpu_runtime', 'seed_is_42']), attempt('a2', 5, 20)], { pinnedSubmissionId: 'a1' }), columns(1, 2), details);
     expect(pinned).toMatchObject({ submissionId: 'a1', counted: 'pinned', score: 16, flags: ['cpu_runtime', 'seed_is_42'] });
     expect(pinned.exercises).toEqual([
-      { number: 1, score: 10, maxScore: 10, status: 'pass', overridden: false },
-      { number: 2, score: 6, maxScore: 10, status: 'partial', overridden: false },
+      { id: '1', number: 1, score: 10, maxScore: 10, status: 'pass', overridden: false },
+      { id: '2', number: 2, score: 6, maxScore: 10, status: 'partial', overridden: false },
     ]);
   });
 
   it('applies overrides to the exercise and the total, keeping the original total', () => {
-    const row = buildRow(member('bob@gmail.com', 'Bob', 'S2', [attempt('b1', 2, 16)]), [1, 2], details);
+    const row = buildRow(member('bob@gmail.com', 'Bob', 'S2', [attempt('b1', 2, 16)]), columns(1, 2), details);
     expect(row).toMatchObject({ score: 20, originalScore: 16, overriddenChecks: 1 });
-    expect(row.exercises[1]).toEqual({ number: 2, score: 10, maxScore: 10, status: 'pass', overridden: true });
+    expect(row.exercises[1]).toEqual({ id: '2', number: 2, score: 10, maxScore: 10, status: 'pass', overridden: true });
   });
 
   it('a student with nothing handed in, or only a file being graded, has empty cells', () => {
-    const missing = buildRow(member('cy@gmail.com', null, 'S1', []), [1, 2], details);
+    const missing = buildRow(member('cy@gmail.com', null, 'S1', []), columns(1, 2), details);
     expect(missing).toMatchObject({ status: 'missing', score: null, submissionId: null, attempts: 0 });
     expect(missing.exercises.map((e) => e.status)).toEqual(['not_submitted', 'not_submitted']);
-    expect(buildRow(member('dee@gmail.com', null, null, [attempt('d1', 3, null)]), [1, 2], details).status).toBe('pending');
+    expect(buildRow(member('dee@gmail.com', null, null, [attempt('d1', 3, null)]), columns(1, 2), details).status).toBe('pending');
   });
 
   it('an exercise the counted grade lacks (older spec) shows as missing', () => {
-    const row = buildRow(member('ann@gmail.com', 'Ann', 'S1', [attempt('a2', 5, 20)]), [1, 2, 3], details);
-    expect(row.exercises[2]).toEqual({ number: 3, score: null, maxScore: null, status: 'missing', overridden: false });
+    const row = buildRow(member('ann@gmail.com', 'Ann', 'S1', [attempt('a2', 5, 20)]), columns(1, 2, 3), details);
+    expect(row.exercises[2]).toEqual({ id: '3', number: 3, score: null, maxScore: null, status: 'missing', overridden: false });
   });
 
   it('asks for the details of the counted grades only', () => {

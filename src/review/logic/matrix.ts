@@ -4,10 +4,14 @@
  */
 import type { ExerciseStatus, Flag } from '../../grading/grade.types.js';
 
-/** A stored flag; names outside FLAG_NAMES may appear in grades made by a newer grader. */
-export type StoredFlag = Omit<Flag, 'name'> & { name: string };
+/**
+ * A stored flag; names outside FLAG_NAMES may appear in grades made by a newer grader, and grades made
+ * before exercise ids lack `exerciseId` (their `exercise` number was the id).
+ */
+export type StoredFlag = Omit<Flag, 'name' | 'exerciseId'> & { name: string; exerciseId?: string | null };
 import { type Attempt, chooseCounted, type CountedReason, type StudentStatus } from './counted.js';
 import { effectiveScores, type ExerciseScoreRow, type ScoredCheck } from './effective.js';
+import { compareExerciseIds } from '../../grading/exercise-id.js';
 
 export interface ClassAttempt extends Attempt {
   score: number | null;
@@ -39,6 +43,9 @@ export interface GradeDetail {
 }
 
 export interface MatrixCell {
+  /** The exercise's id ("2A"): what the column is. */
+  id: string;
+  /** Its leading integer. */
   number: number;
   score: number | null;
   maxScore: number | null;
@@ -75,7 +82,13 @@ export function countedGradeIds(members: ClassMember[]): string[] {
   return members.flatMap((m) => chooseCounted(m.attempts, m.pinnedSubmissionId).counted?.gradeId ?? []);
 }
 
-export function buildRow(member: ClassMember, exerciseNumbers: number[], details: Map<string, GradeDetail>): MatrixRow {
+/** A column of the matrix: an exercise of the current spec. */
+export interface ExerciseColumn {
+  id: string;
+  number: number;
+}
+
+export function buildRow(member: ClassMember, columns: ExerciseColumn[], details: Map<string, GradeDetail>): MatrixRow {
   const choice = chooseCounted(member.attempts, member.pinnedSubmissionId);
   const counted = choice.counted;
   const detail = counted?.gradeId ? details.get(counted.gradeId) : undefined;
@@ -95,20 +108,23 @@ export function buildRow(member: ClassMember, exerciseNumbers: number[], details
     gradedAt: counted?.gradedAt?.toISOString() ?? null,
   };
   if (!counted || !detail || counted.score === null || counted.maxScore === null) {
-    const empty = exerciseNumbers.map((number) => ({
-      number, score: null, maxScore: null, status: 'not_submitted' as const, overridden: false,
+    const empty = columns.map(({ id, number }) => ({
+      id, number, score: null, maxScore: null, status: 'not_submitted' as const, overridden: false,
     }));
     return { ...base, score: null, originalScore: null, maxScore: null, overriddenChecks: 0, exercises: empty, flags: [] };
   }
   const effective = effectiveScores({ score: counted.score, maxScore: counted.maxScore }, detail.exercises, detail.checks);
-  const byNumber = new Map(effective.exercises.map((e) => [e.number, e]));
-  // Columns follow the current spec; a grade by an older spec may lack an exercise (shown as missing).
-  const numbers = [...new Set([...exerciseNumbers, ...byNumber.keys()])].sort((a, b) => a - b);
-  const exercises = numbers.map((number): MatrixCell => {
-    const e = byNumber.get(number);
+  const byId = new Map(effective.exercises.map((e) => [e.id, e]));
+  const numberOf = new Map(columns.map((c) => [c.id, c.number]));
+  // Columns follow the current spec, in its order; a grade by an older spec may lack an exercise
+  // (shown as missing) or have one the spec no longer has (after the spec's, in course order).
+  const specIds = new Set(columns.map((c) => c.id));
+  const ids = [...specIds, ...[...byId.keys()].filter((id) => !specIds.has(id)).sort(compareExerciseIds)];
+  const exercises = ids.map((id): MatrixCell => {
+    const e = byId.get(id);
     return e
-      ? { number, score: e.score, maxScore: e.maxScore, status: e.status, overridden: e.overridden }
-      : { number, score: null, maxScore: null, status: 'missing', overridden: false };
+      ? { id, number: e.number, score: e.score, maxScore: e.maxScore, status: e.status, overridden: e.overridden }
+      : { id, number: numberOf.get(id) ?? 0, score: null, maxScore: null, status: 'missing', overridden: false };
   });
   return {
     ...base,

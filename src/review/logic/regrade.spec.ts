@@ -24,7 +24,7 @@ function report(checks: CheckResult[]): GradeReport {
     score,
     maxScore: checks.reduce((t, c) => t + c.maxPoints, 0),
     preliminaries: checks.filter((c) => !c.id.startsWith('ex1.')),
-    exercises: [{ number: 1, title: 'One', score: 0, maxScore: 0, status: 'pass', cells: [], notes: [], checks: exerciseChecks }],
+    exercises: [{ id: '1', number: 1, title: 'One', score: 0, maxScore: 0, status: 'pass', cells: [], notes: [], checks: exerciseChecks }],
     flags: [],
   };
 }
@@ -33,10 +33,10 @@ const override = (points: number) => ({ id: `o-${points}`, points, reason: 'look
 
 function current(overrides: Record<string, number> = {}): CurrentGrade {
   const rows = [
-    { checkId: 'identity.gmail', exerciseNumber: null, status: 'pass' as const, points: 5, maxPoints: 5 },
-    { checkId: 'ex1.copied', exerciseNumber: 1, status: 'pass' as const, points: 5, maxPoints: 5 },
-    { checkId: 'ex1.shape', exerciseNumber: 1, status: 'fail' as const, points: 0, maxPoints: 4 },
-    { checkId: 'ex1.old', exerciseNumber: 1, status: 'fail' as const, points: 0, maxPoints: 2 },
+    { checkId: 'identity.gmail', exerciseNumber: null, exerciseId: null, status: 'pass' as const, points: 5, maxPoints: 5 },
+    { checkId: 'ex1.copied', exerciseNumber: 1, exerciseId: '1', status: 'pass' as const, points: 5, maxPoints: 5 },
+    { checkId: 'ex1.shape', exerciseNumber: 1, exerciseId: '1', status: 'fail' as const, points: 0, maxPoints: 4 },
+    { checkId: 'ex1.old', exerciseNumber: 1, exerciseId: '1', status: 'fail' as const, points: 0, maxPoints: 2 },
   ];
   return {
     gradeId: 'g1',

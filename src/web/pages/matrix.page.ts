@@ -21,7 +21,7 @@ export interface ChartData {
 export type OverviewData = ChartData & { activity: ActivityOverview };
 
 /** Score distribution in ten bins of the maximum, and the share of graded students passing each exercise. */
-export function overviewCharts(rows: MatrixRow[], exercises: { number: number }[], maxScore: number): ChartData {
+export function overviewCharts(rows: MatrixRow[], exercises: { id: string }[], maxScore: number): ChartData {
   const bins = 10;
   const width = maxScore > 0 ? maxScore / bins : 1;
   const labels = Array.from({ length: bins }, (_, i) => `${Math.round(i * width)}–${Math.round((i + 1) * width)}`);
@@ -29,11 +29,11 @@ export function overviewCharts(rows: MatrixRow[], exercises: { number: number }[
   const scored = rows.filter((r) => r.score !== null);
   for (const row of scored) counts[Math.min(bins - 1, Math.max(0, Math.floor((row.score ?? 0) / width)))] += 1;
   const values = exercises.map((e) => {
-    const graded = scored.map((r) => r.exercises.find((c) => c.number === e.number)).filter((c) => c !== undefined);
+    const graded = scored.map((r) => r.exercises.find((c) => c.id === e.id)).filter((c) => c !== undefined);
     const passed = graded.filter((c) => c.status === 'pass').length;
     return graded.length ? Math.round((1000 * passed) / graded.length) / 10 : 0;
   });
-  return { scores: { labels, counts }, passRate: { labels: exercises.map((e) => `Ex ${e.number}`), values } };
+  return { scores: { labels, counts }, passRate: { labels: exercises.map((e) => `Ex ${e.id}`), values } };
 }
 
 const total = (values: number[]) => Math.round(values.reduce((sum, v) => sum + v, 0) * 100) / 100;
@@ -44,12 +44,12 @@ function option(value: string, label: string, selected: string | undefined): Saf
 
 function cell(c: MatrixRow['exercises'][number]): SafeHtml {
   const text = c.score === null ? '–' : `${c.score}`;
-  return html`<td class="cell st-${c.status}" title="Exercise ${c.number}: ${c.status}${c.overridden ? ' (overridden)' : ''}">${text}${c.overridden ? '*' : ''}</td>`;
+  return html`<td class="cell st-${c.status}" title="Exercise ${c.id}: ${c.status}${c.overridden ? ' (overridden)' : ''}">${text}${c.overridden ? '*' : ''}</td>`;
 }
 
 export function matrixPage(view: MatrixView, filter: MatrixFilter, charts: OverviewData, user: AuthenticatedUser): SafeHtml {
   const queue = charts.activity.rerunQueue;
-  const exercises = view.spec?.exercises ?? view.rows[0]?.exercises.map((e) => ({ number: e.number, title: '', maxScore: 0 })) ?? [];
+  const exercises = view.spec?.exercises ?? view.rows[0]?.exercises.map((e) => ({ id: e.id, number: e.number, title: '', maxScore: 0 })) ?? [];
   const flags = [...new Set<string>([...FLAG_NAMES, ...view.rows.flatMap((r) => r.flags)])].sort();
   const c = view.counts;
   return page({
@@ -89,7 +89,7 @@ ${jsonScript('chart-data', charts)}
 </form>
 <p class="small muted" id="matrix-shown">${view.rows.length} of ${c.students} students shown</p>
 <table class="grid" id="matrix">
-<thead><tr><th>Student</th><th>Section</th><th>Status</th>${exercises.map((e) => html`<th title="${e.title}">Ex ${e.number}</th>`)}<th>Total</th><th>Flags</th></tr></thead>
+<thead><tr><th>Student</th><th>Section</th><th>Status</th>${exercises.map((e) => html`<th title="${e.title}">Ex ${e.id}</th>`)}<th>Total</th><th>Flags</th></tr></thead>
 <tbody>
 ${view.rows.map(
   (r) => html`<tr data-email="${r.email}">

@@ -27,7 +27,7 @@ const uncertain: ReadingAssessment = {
   reasons: ["the reader's own confidence is 0.55 (layout colab-plain, 1 warning)", '3 of 10 exercise headings were not found: Exercise 1 (read as code in cell 40), Exercise 2, Exercise 3'],
   warnings: ['page 3: text <outside> any cell box, kept as markdown'],
 };
-const flag: Flag = { name: 'read_uncertain', exercise: null, detail: 'reading confidence 0.55 < 0.80: …' };
+const flag: Flag = { name: 'read_uncertain', exercise: null, exerciseId: null, detail: 'reading confidence 0.55 < 0.80: …' };
 
 const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
 /** The panel's text, tags dropped, entities decoded and spaces collapsed, as a reader sees it. */

@@ -4,6 +4,7 @@
  */
 import type { AuthenticatedUser } from '../../auth/auth.types.js';
 import type { GradeReport } from '../../grading/grade.types.js';
+import { withExerciseIds } from '../../grading/stored-report.js';
 import type { SubmissionView } from '../../submissions/submission.repository.js';
 import { ERROR_MESSAGE_FOR_STUDENTS } from '../../submissions/submission.view.js';
 import { FLAG_WORDING } from '../../grading/flag-wording.js';
@@ -13,7 +14,7 @@ import { page } from '../layout.js';
 export function studentPage(views: SubmissionView[], user: AuthenticatedUser, baseUrl: string): SafeHtml {
   const latestGraded = views.find((v) => v.status === 'graded' && v.grades[0]);
   // The repository validated the report before storing it.
-  const report = latestGraded ? (latestGraded.grades[0].report as unknown as GradeReport) : null;
+  const report = latestGraded ? withExerciseIds(latestGraded.grades[0].report as unknown as GradeReport) : null;
   return page({
     title: 'My submissions',
     user,
@@ -40,7 +41,7 @@ ${
 ${report.flags.some((f) => f.name === 'read_uncertain') ? html`<p class="notice" id="read-uncertain">${FLAG_WORDING.read_uncertain.student}</p>` : null}
 <table class="grid"><thead><tr><th>Exercise</th><th>Status</th><th>Points</th><th>What to fix</th></tr></thead><tbody>
 ${report.exercises.map(
-  (e) => html`<tr><td>${e.number}. ${e.title}</td><td><span class="pill st-${e.status}">${e.status}</span></td><td>${e.score} / ${e.maxScore}</td>
+  (e) => html`<tr><td>${e.id}. ${e.title}</td><td><span class="pill st-${e.status}">${e.status}</span></td><td>${e.score} / ${e.maxScore}</td>
 <td>${e.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => html`<div class="small"><b>${c.description}</b>${c.hint ? html`: ${c.hint}` : null}</div>`)}</td></tr>`,
 )}
 </tbody></table></div>`

@@ -11,6 +11,7 @@ import { page } from '../layout.js';
 import type { ViewCell, ViewOutput } from '../notebook-view.js';
 import { type ReaderView, readingPanel } from './reading.panel.js';
 import { rerunPanel, type RerunRow } from './rerun.panel.js';
+import { compareExerciseIds } from '../../grading/exercise-id.js';
 import { describeFlagForStaff } from '../../grading/flag-wording.js';
 import { renderMarkdown } from '../markdown.js';
 
@@ -86,22 +87,22 @@ function pageRange(cells: ViewCell[]): string {
   return first === last ? ` (p. ${first})` : ` (pp. ${first}–${last})`;
 }
 
-/** Where each exercise's cells are: the first group of each (anchor) and an index with page ranges. */
-function exerciseSegments(groups: { exercise: number | null; cells: ViewCell[] }[]) {
-  const firstGroup = new Map<number, number>();
-  const cellsOf = new Map<number, ViewCell[]>();
+/** Where each exercise's cells are (by exercise id): the first group of each (anchor) and an index with page ranges. */
+function exerciseSegments(groups: { exercise: string | null; cells: ViewCell[] }[]) {
+  const firstGroup = new Map<string, number>();
+  const cellsOf = new Map<string, ViewCell[]>();
   groups.forEach((g, i) => {
     if (g.exercise === null) return;
     if (!firstGroup.has(g.exercise)) firstGroup.set(g.exercise, i);
     cellsOf.set(g.exercise, [...(cellsOf.get(g.exercise) ?? []), ...g.cells]);
   });
-  const index = [...cellsOf.entries()].sort((a, b) => a[0] - b[0]).map(([exercise, cells]) => ({ exercise, pages: pageRange(cells) }));
+  const index = [...cellsOf.entries()].sort((a, b) => compareExerciseIds(a[0], b[0])).map(([exercise, cells]) => ({ exercise, pages: pageRange(cells) }));
   return { firstGroup, index };
 }
 
-/** Consecutive cells grouped by the exercise they belong to (null: none). */
-function cellGroups(cells: ViewCell[], owner: Map<number, number>): { exercise: number | null; cells: ViewCell[] }[] {
-  const groups: { exercise: number | null; cells: ViewCell[] }[] = [];
+/** Consecutive cells grouped by the id of the exercise they belong to (null: none). */
+function cellGroups(cells: ViewCell[], owner: Map<number, string>): { exercise: string | null; cells: ViewCell[] }[] {
+  const groups: { exercise: string | null; cells: ViewCell[] }[] = [];
   for (const cell of cells) {
     const exercise = owner.get(cell.index) ?? null;
     const last = groups.at(-1);
@@ -115,18 +116,18 @@ export function submissionPage(evidence: Evidence, handIn: HandIn, user: Authent
   const { submission, grade } = evidence;
   const student = submission.student;
   const exercises = grade?.exercises ?? [];
-  const owner = new Map<number, number>();
-  for (const e of exercises) for (const index of e.cells) if (!owner.has(index)) owner.set(index, e.number);
-  const shown = new Set<number>();
+  const owner = new Map<number, string>();
+  for (const e of exercises) for (const index of e.cells) if (!owner.has(index)) owner.set(index, e.id);
+  const shown = new Set<string>();
   const failing = [...(grade?.preliminaries ?? []), ...exercises.flatMap((e) => e.checks)].filter((c) => c.status === 'fail' || c.status === 'error').length;
 
-  const exercisePanel = (number: number): SafeHtml | null => {
-    if (shown.has(number)) return html`<p class="small muted">Exercise ${number} continues.</p>`;
-    shown.add(number);
-    const e = exercises.find((x) => x.number === number);
+  const exercisePanel = (id: string): SafeHtml | null => {
+    if (shown.has(id)) return html`<p class="small muted">Exercise ${id} continues.</p>`;
+    shown.add(id);
+    const e = exercises.find((x) => x.id === id);
     if (!e) return null;
-    return html`<div class="checks card" id="exercise-${e.number}">
-<h3>Exercise ${e.number}: ${e.title} <span class="pill st-${e.status}">${e.status}</span></h3>
+    return html`<div class="checks card" id="exercise-${e.id}">
+<h3>Exercise ${e.id}: ${e.title} <span class="pill st-${e.status}">${e.status}</span></h3>
 <div>Score <b>${e.score}</b> / ${e.maxScore}${e.overridden ? html` <span class="muted small">(grader: ${e.originalScore})</span>` : null}</div>
 ${e.notes.map((n) => html`<div class="small muted">${n}</div>`)}
 ${e.checks.map((c) => checkBlock(c, submission.id, user))}
@@ -159,7 +160,7 @@ ${e.checks.map((c) => checkBlock(c, submission.id, user))}
   ${
     grade
       ? html`<div style="font-size:18px;margin-top:6px">Total <b id="total">${grade.score}</b> / ${grade.maxScore}${grade.score !== grade.originalScore ? html` <span class="muted small" id="original-total">(grader: ${grade.originalScore})</span>` : null}</div>
-  <div>${grade.flags.map((f) => html`<span class="badge" title="${describeFlagForStaff(f)}">${f.name}${f.exercise ? ` (ex ${f.exercise})` : ''}</span>`)}</div>
+  <div>${grade.flags.map((f) => html`<span class="badge" title="${describeFlagForStaff(f)}">${f.name}${f.exerciseId !== null ? ` (ex ${f.exerciseId})` : ''}</span>`)}</div>
   <div class="small muted">spec ${grade.spec.id} ${grade.spec.version} · grader ${grade.graderVersion} · graded ${grade.gradedAt} · <a id="export-gradescope" href="/api/submissions/${submission.id}/results.json">Gradescope results.json</a></div>`
       : html`<div class="muted">Not graded.</div>`
   }
@@ -171,7 +172,7 @@ ${rerunPanel(reruns)}
 <h2>${submission.kind === 'pdf' ? 'PDF as handed in (the text the reader found, cell by cell)' : 'Notebook as handed in'}</h2>
 ${segments.index.length ? html`<p class="small" id="segment-index">Exercise segments: ${segments.index.map((s, i) => html`${i > 0 ? ' · ' : ''}<a href="#segment-ex-${s.exercise}">Ex ${s.exercise}${s.pages}</a>`)}</p>` : null}
 ${notebook}
-${unplaced.length ? html`<h2>Exercises not found in the hand-in</h2>${unplaced.map((e) => exercisePanel(e.number))}` : null}
+${unplaced.length ? html`<h2>Exercises not found in the hand-in</h2>${unplaced.map((e) => exercisePanel(e.id))}` : null}
 <div class="card"><h2>Attempts</h2>
 <table class="grid" id="attempts"><thead><tr><th>Received</th><th>File</th><th>Status</th><th>Score</th><th>Since previous</th></tr></thead><tbody>
 ${evidence.attempts.map(
