@@ -97,6 +97,7 @@ describe('lesson-aware reading confidence', () => {
     expect(flag).toEqual({
       name: 'read_uncertain',
       exercise: null,
+      exerciseId: null,
       detail: "reading confidence 0.55 < 0.80: the reader's own confidence is 0.55 (layout colab-plain, 1 warning)",
     });
     // The failed check says the PDF was hard to read; its own hint is kept for staff.

@@ -50,6 +50,19 @@ describe('finding exercise cells by content', () => {
     });
   });
 
+  it('lets the heading win over a number copied with the code: the comment carries the heading\'s title', () => {
+    const document = doc([
+      markdown('### **Exercise 1: Copy ResNet101_model_512.pth from Google Drive**'),
+      code('# Exercise 1: Copy the model from Google Drive\ncopy()'),
+      markdown('### **Exercise 2: Load the PyTorch ResNet101 model**'),
+      code('# Exercise 1: Load the PyTorch ResNet101 model\nload()'),
+    ]);
+    expect(owners(document)).toEqual({
+      1: ['# Exercise 1: Copy the model from Google Drive\ncopy()'],
+      2: ['# Exercise 1: Load the PyTorch ResNet101 model\nload()'],
+    });
+  });
+
   it('does not confuse Exercise 1 with Exercise 10', () => {
     const document = doc([markdown('Exercise 10: Speed Comparison'), code('# Insert your code for Exercise 10 here')]);
     expect(owners(document)).toEqual({ 10: ['# Insert your code for Exercise 10 here'] });

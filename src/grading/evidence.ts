@@ -29,8 +29,9 @@ export function evidenceOf(cells: Cell[], document: SubmissionDocument): Section
     imageCount: outputs.reduce((n, o) => n + o.images.length, 0),
     errors: outputs.filter((o) => o.type === 'error'),
     executed: cells.some((c) => c.executionCount !== null || c.outputs.length > 0),
-    // A PDF shows outputs but may hide code: judge emptiness by outputs too.
-    empty: cells.length === 0 || (isBlankCode(code) && outputs.length === 0),
+    // A PDF shows outputs but may hide code: judge emptiness by outputs too. A notebook keeps all its
+    // code: a cell holding only comments handed in nothing, whatever stale output it still carries.
+    empty: cells.length === 0 || (isBlankCode(code) && (document.kind === 'ipynb' || outputs.length === 0)),
     codeMayBeHidden: document.codeMayBeTruncated,
   };
 }
@@ -44,12 +45,15 @@ export function isBlankCode(code: string): boolean {
 
 /**
  * Assign code cells to exercises by content, since students copy, split and move cells and Colab
- * drops metadata. In order of strength: an explicit `# Exercise 2A` comment or the template marker in
- * the code itself; otherwise the code cells under the markdown heading `Exercise 2A` until the next
- * section heading. Keyed by exercise id.
+ * drops metadata. In order of strength: the template marker in the code itself; an explicit
+ * `# Exercise 2A` comment; otherwise the code cells under the markdown heading `Exercise 2A` until
+ * the next section heading. One exception: a comment that names one exercise but carries the title of
+ * the exercise whose heading it sits under ("# Step 15: Compute RMSE" under "Step 16: Compute RMSE")
+ * is a number copied with the code, not a moved cell: the heading decides. Keyed by exercise id.
  */
 export function locateExercises(document: SubmissionDocument, spec: GradingSpec): Map<string, Cell[]> {
   const ids = spec.exercises.map((e) => e.id);
+  const titles = new Map(spec.exercises.map((e) => [e.id, e.title]));
   const assigned = new Map<string, Cell[]>(ids.map((id) => [id, []]));
   let region: string | null = null;
   for (const cell of document.cells) {
@@ -60,13 +64,25 @@ export function locateExercises(document: SubmissionDocument, spec: GradingSpec)
       continue;
     }
     if (cell.kind !== 'code') continue;
-    const explicit = ids.find(
-      (id) => regex(spec.locate.marker, id).test(cell.source) || regex(spec.locate.comment, id).test(cell.source),
-    );
-    const owner = explicit ?? region;
+    const marked = ids.find((id) => regex(spec.locate.marker, id).test(cell.source));
+    let commented = ids.find((id) => regex(spec.locate.comment, id).test(cell.source));
+    if (commented !== undefined && region !== null && commented !== region) {
+      const line = cell.source.split('\n').find((l) => regex(spec.locate.comment, commented!).test(l)) ?? '';
+      const here = titleShare(line, titles.get(region)!);
+      if (here >= 0.6 && here > titleShare(line, titles.get(commented)!)) commented = region;
+    }
+    const owner = marked ?? commented ?? region;
     if (owner !== null) assigned.get(owner)!.push(cell);
   }
   return assigned;
+}
+
+/** The share of a title's words that a line carries (case and punctuation aside). */
+function titleShare(line: string, title: string): number {
+  const words = (text: string) => text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  const said = new Set(words(line));
+  const wanted = words(title);
+  return wanted.length === 0 ? 0 : wanted.filter((w) => said.has(w)).length / wanted.length;
 }
 
 /** The cell of a preliminary section (identity, runtime): by its code, else by what it printed. */

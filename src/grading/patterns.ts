@@ -16,10 +16,19 @@ export function regex(source: string, exerciseId?: string): RegExp {
   const resolved = exerciseId === undefined ? source : source.replaceAll('{n}', escapeRegex(exerciseId));
   let compiled = cache.get(resolved);
   if (!compiled) {
-    compiled = new RegExp(resolved, 'm');
+    compiled = compilePattern(resolved);
     cache.set(resolved, compiled);
   }
   return compiled;
+}
+
+/**
+ * A spec pattern as a RegExp, multi-line, plus `extraFlags`. A pattern that starts with `(?i)` (as in
+ * Python) ignores case: lessons head the same step `Step 4`, `STEP 4` and `step 4`.
+ */
+export function compilePattern(source: string, extraFlags = ''): RegExp {
+  const ignoreCase = source.startsWith('(?i)');
+  return new RegExp(ignoreCase ? source.slice(4) : source, `m${ignoreCase ? 'i' : ''}${extraFlags}`);
 }
 
 /** Longest quote used in evidence: enough to recognise the line, short enough to read in a table. */
@@ -32,7 +41,7 @@ export function quote(text: string): string {
 
 /** Lines (up to `limit`) of `text` matching `pattern`, for evidence when the expected line is absent. */
 export function matchingLines(text: string, pattern: RegExp, limit = 2): string[] {
-  const global = new RegExp(pattern.source, 'gm');
+  const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
   const found: string[] = [];
   for (const match of text.matchAll(global)) {
     if (match[0].trim()) found.push(match[0].trim());

@@ -22,6 +22,13 @@ export interface GradeSink {
   saveGrade(submissionId: string, report: GradeReport): Promise<{ gradeId: string; created: boolean }>;
 }
 
+export interface EvaluateOptions {
+  /** 'throw' (the worker): a reader failure that is not the file's fault is retried, not charged. */
+  internalErrors?: 'reject' | 'throw';
+  /** The assignment the hand-in was handed in for: decides between lessons it fits equally. */
+  assignment?: string;
+}
+
 /** Assignment id used for files rejected before their lesson is known. */
 export const UNRECOGNISED_ASSIGNMENT = 'unrecognised';
 
@@ -80,14 +87,14 @@ export class SubmissionGrader {
    * `internalErrors: 'throw'` (the worker): a reader failure that is not the file's fault is thrown,
    * so the job is retried and ends as `error`, instead of becoming a rejection charged to the student.
    */
-  async evaluate(loaded: LoadedSubmission, options: { internalErrors?: 'reject' | 'throw' } = {}): Promise<FileReport> {
+  async evaluate(loaded: LoadedSubmission, options: EvaluateOptions = {}): Promise<FileReport> {
     return (await this.evaluateWithDocument(loaded, options)).report;
   }
 
   /** As `evaluate`, with the Document read (null when unreadable): the worker stores what pages show of it. */
   async evaluateWithDocument(
     loaded: LoadedSubmission,
-    options: { internalErrors?: 'reject' | 'throw' } = {},
+    options: EvaluateOptions = {},
   ): Promise<{ report: FileReport; document: SubmissionDocument | null }> {
     let document;
     try {
@@ -96,7 +103,7 @@ export class SubmissionGrader {
       if (options.internalErrors === 'throw' && !(error instanceof UnreadableSubmissionError)) throw error;
       return { report: { ...rejected(error, loaded.kind), file: loaded.filename }, document: null };
     }
-    const recognition = this.registry.recognise(document);
+    const recognition = this.registry.recognise(document, { assignment: options.assignment });
     if (!recognition.spec) {
       return { report: { file: loaded.filename, kind: loaded.kind, status: 'rejected', error: recognition.reason }, document };
     }

@@ -37,7 +37,7 @@ export class GradeJobHandler {
     }
     const { report, document } = await this.grader.evaluateWithDocument(
       { path: submission.storedPath, filename: submission.filename, kind: submission.kind, bytes },
-      { internalErrors: 'throw' },
+      { internalErrors: 'throw', assignment: submission.assignmentSpecId },
     );
     // A PDF is read here once; the staff page shows this, and never reads the PDF in the api.
     if (document && submission.kind === 'pdf' && this.files) {

@@ -88,7 +88,10 @@ export class RegradeEvaluator implements OnModuleDestroy {
     if (FileStore.sha256(bytes) !== submission.sha256) {
       return failed(`the stored file ${submission.storedPath} no longer has the bytes that were submitted (sha256 differs)`);
     }
-    const report = await this.grading.grader.evaluate({ path: submission.storedPath, filename: submission.filename, kind: submission.kind, bytes });
+    const report = await this.grading.grader.evaluate(
+      { path: submission.storedPath, filename: submission.filename, kind: submission.kind, bytes },
+      { assignment: specId },
+    );
     if (report.status !== 'graded') return failed(`not gradable with the current spec: ${report.error}`);
     if (report.spec.id !== specId || report.spec.hash !== loaded.hash) {
       return failed(`the file is now recognised as ${report.spec.id} ${report.spec.version}, not ${specId} ${loaded.spec.version}`);

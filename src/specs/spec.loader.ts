@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { readNotebook } from '../ingest/notebook.reader.js';
+import { compilePattern } from '../grading/patterns.js';
 import { type GradingSpec, gradingSpecSchema } from './spec.schema.js';
 
 /** A spec that failed to load: names the file, the path inside it and the reason. */
@@ -138,7 +139,7 @@ function validatePatterns(node: unknown, path: (string | number)[], report: Repo
 function checkPattern(source: string, path: (string | number)[], groups: number | undefined, report: Report): void {
   let regex: RegExp;
   try {
-    regex = new RegExp(source.replaceAll('{n}', '1A'), 'm');
+    regex = compilePattern(source.replaceAll('{n}', '1A'));
   } catch (error) {
     report(path, `invalid regular expression: ${(error as Error).message}`);
   }
@@ -162,7 +163,7 @@ function validateSemantics(spec: GradingSpec, raw: unknown, report: Report): voi
       if (ids.has(check.id)) report(path, `duplicate check id '${check.id}' (also at ${ids.get(check.id)})`);
       ids.set(check.id, formatPath(path));
       if (check.kind === 'output_number' || check.kind === 'allclose') {
-        const groups = new RegExp(`${check.pattern}|`).exec('')!.length - 1;
+        const groups = new RegExp(`${compilePattern(check.pattern).source}|`).exec('')!.length - 1;
         if (groups !== 1) report([...base, 'checks', index, 'pattern'], `needs exactly 1 capture group, has ${groups}`);
       }
       if (check.kind === 'numbers_agree') {

@@ -77,19 +77,22 @@ export class SpecRegistry {
    * The spec whose `recognise` rules the hand-in satisfies best: required patterns present, none of
    * the excluded ones, and the largest share (then number) of the lesson's exercise headings. Two
    * specs that fit equally well and that no tie-breaker (`prefer`) separates are not guessed between:
-   * the hand-in is rejected with a reason naming both.
+   * the one the hand-in was handed in for (`assignment`) is taken, else it is rejected naming both.
    */
-  recognise(document: SubmissionDocument): Recognition {
+  recognise(document: SubmissionDocument, options: { assignment?: string } = {}): Recognition {
     const ranked = this.fits(document);
     const eligible = ranked.filter((f) => f.eligible);
     if (eligible.length > 0) {
       const [best, second] = eligible;
       if (second && compareFits(best, second) === 0) {
+        // The hand-in fits several lessons equally and was handed in for one of them: that one.
+        const named = eligible.find((f) => compareFits(best, f) === 0 && f.loaded.spec.id === options.assignment);
+        if (named) return { spec: named.loaded };
         return {
           spec: null,
           reason:
-            `not a hand-in this grader can tell apart: it fits ${describe(best.loaded)} and ${describe(second.loaded)} equally ` +
-            `(${best.headingsFound} exercise heading(s) of each); staff must name the assignment`,
+            `cannot tell which lesson this is: it fits ${describe(best.loaded)} and ${describe(second.loaded)} equally ` +
+            `(${best.headingsFound} exercise heading(s) of each); hand it in for the assignment it belongs to`,
         };
       }
       return { spec: best.loaded };
@@ -145,7 +148,8 @@ const specificity = (fit: Fit) => fit.loaded.spec.recognise.all.length + fit.loa
 
 function describe(loaded: LoadedSpec): string {
   const { id, revision, title } = loaded.spec;
-  return `${id}${revision ? ` ${revision}` : ''} ("${title}")`;
+  const named = revision && !id.endsWith(`_${revision}`) ? `${id} ${revision}` : id;
+  return `${named} ("${title}")`;
 }
 
 function specKey(loaded: LoadedSpec): string {

@@ -1,6 +1,6 @@
 import type { CheckSpec, SeedSource } from '../../specs/spec.schema.js';
 import { firstNormals, labelsByResolution, MAX_EXERCISE7_NORMALS, parseNumpyArray } from '../../numpy-random/index.js';
-import { quote, regex } from '../patterns.js';
+import { quote, regex, compilePattern } from '../patterns.js';
 import { evaluatePythonInteger } from './expression.js';
 import type { SectionEvidence } from '../evidence.js';
 import { absenceReason, type CheckContext, type CheckOutcome, fail, pass } from './check.types.js';
@@ -50,7 +50,7 @@ const MAX_SEED = 2n ** 32n - 1n;
  */
 export function codeSeed(pattern: string, code: string): { seed: number | null; text: string; computed: boolean } | null {
   let last: RegExpExecArray | null = null;
-  const global = new RegExp(pattern, 'gmd');
+  const global = compilePattern(pattern, 'gd');
   for (const match of code.matchAll(global)) last = match;
   if (!last || last[1] === undefined || !last.indices?.[1]) return null;
   const start = last.indices[1][0];

@@ -1,3 +1,4 @@
+import { escapeRegex } from '../../grading/exercise-id.js';
 import type { LessonOutline, OutlineExercise } from './lesson-outline.js';
 
 /**
@@ -47,22 +48,26 @@ const RAN_POINTS = 4;
 /** Share of a `similar` block's lines that must be found: outputs vary, the shape should not. */
 export const SIMILAR_SHARE = 0.6;
 
-/** Heading styles, as patterns where `{n}` is the exercise id (PDF prints drop # and **). */
+/**
+ * Heading styles, as patterns where `{n}` is the exercise id (PDF prints drop # and **), ignoring case
+ * (`(?i)`): one lesson heads its steps `STEP 4`, its template comments `# Step 4`.
+ */
 const HEAD = String.raw`^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*|__)?[ \t]*`;
 const AFTER_ID = String.raw`(?![0-9A-Za-z])`;
 export const LOCATE_BY_STYLE = {
   exercise: {
-    heading: `${HEAD}Exercise[ \\t]*(?:-[ \\t]*Step[ \\t]*-?[ \\t]*)?{n}${AFTER_ID}`,
+    heading: `(?i)${HEAD}Exercise[ \\t]*(?:-?[ \\t]*Step[ \\t]*-?[ \\t]*)?{n}${AFTER_ID}`,
     // `# @title Exercise 7A: …` (Colab's form title) or the template's `# Insert your code for Exercise 3 - Step 1 here`.
-    marker: String.raw`^[ \t]*#[ \t]*(?:@title[ \t]+\**[ \t]*|Insert your code for[ \t]+)Exercise[ \t]*(?:-[ \t]*Step[ \t]*-?[ \t]*)?{n}` + AFTER_ID,
-    comment: String.raw`^[ \t]*#[ \t]*Exercise[ \t]+{n}` + AFTER_ID,
-    regionEnd: `${HEAD}(?:Exercise|Example)\\b|^[ \\t]*#{1,2}[ \\t]+\\S`,
+    marker: String.raw`(?i)^[ \t]*#[ \t]*(?:@title[ \t]+\**[ \t]*|Insert your code for[ \t]+)Exercise[ \t]*(?:-?[ \t]*Step[ \t]*-?[ \t]*)?{n}` + AFTER_ID,
+    comment: String.raw`(?i)^[ \t]*#[ \t]*Exercise[ \t]+{n}` + AFTER_ID,
+    // Any other heading ends the exercise (a video, a note, the next topic): its code cells are not the exercise's.
+    regionEnd: `(?i)${HEAD}(?:Exercise|Example)\\b|^[ \\t]*#{1,6}[ \\t]+\\S`,
   },
   step: {
-    heading: `${HEAD}Step[ \\t]+{n}${AFTER_ID}`,
-    marker: String.raw`^[ \t]*#[ \t]*(?:@title[ \t]+\**[ \t]*|Insert your code for[ \t]+)Step[ \t]+{n}` + AFTER_ID,
-    comment: String.raw`^[ \t]*#[ \t]*Step[ \t]+{n}` + AFTER_ID,
-    regionEnd: `${HEAD}(?:Step|Example)\\b|^[ \\t]*#{1,2}[ \\t]+\\S`,
+    heading: `(?i)${HEAD}Step[ \\t]+{n}${AFTER_ID}`,
+    marker: String.raw`(?i)^[ \t]*#[ \t]*(?:@title[ \t]+\**[ \t]*|Insert your code for[ \t]+)Step[ \t]+{n}` + AFTER_ID,
+    comment: String.raw`(?i)^[ \t]*#[ \t]*Step[ \t]+{n}` + AFTER_ID,
+    regionEnd: `(?i)${HEAD}(?:Step|Example)\\b|^[ \\t]*#{1,6}[ \\t]+\\S`,
   },
 } as const;
 
@@ -189,9 +194,6 @@ export function headingPattern(exercise: OutlineExercise): string {
   return `^[ \\t#*_]*${words.map(escapeRegex).join(WORD_GAP)}`;
 }
 
-export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 
 /** A code line as a pattern, spaces loose (students and Colab re-indent). */
 function literal(line: string): string {

@@ -92,6 +92,8 @@ export function cleanHeading(line: string): string {
 }
 
 const CODE_TITLE = new RegExp(String.raw`^\s*#\s*@title\s+\**\s*Exercise\s*${ID}\s*[:.\-–—]?\s*(.*)$`, 'im');
+/** The template's own naming of its cell: `# @title Exercise 7A` or `# Insert your code for Exercise 1A here`. */
+const TEMPLATE_MARKER = new RegExp(String.raw`^\s*#\s*(?:@title\s+\**\s*|Insert your code for\s+)(?:Exercise|Step)\s*-?\s*(?:Step\s*-?\s*)?${ID}`, 'im');
 const SHOULD_SEE = /should\s+(?:see|the following)|you will see|should look like/i;
 const SIMILAR = /similar|similiar|someting|something like|different order|except|but with|your (?:gmail|information|own)|may vary|will vary|not be exactly/i;
 const FIGURE_WORDS = /\b(?:image|images|plot|plots|chart|figure|graph|heat ?map|picture|histogram|curves?)\b/i;
@@ -109,6 +111,7 @@ export function outlineLesson(document: SubmissionDocument): LessonOutline {
 
   const exercises = new Map<string, OutlineExercise>();
   const examplesDraw = examplesThatDraw(cells);
+  const codeCellsOf = new Map<string, number>();
   let current: OutlineExercise | null = null;
   for (const cell of cells) {
     if (cell.kind === 'markdown') {
@@ -116,7 +119,7 @@ export function outlineLesson(document: SubmissionDocument): LessonOutline {
       const own = headings.find(isExerciseHeading);
       if (own) {
         current = exercises.get(own.id) ?? addExercise(exercises, own, 'heading');
-      } else if (headings.length > 0 || /^\s*#{1,2}\s+\S/m.test(cell.source)) {
+      } else if (headings.length > 0 || /^\s*#{1,6}\s+\S/m.test(cell.source)) {
         current = null;
       }
       if (current) {
@@ -127,6 +130,9 @@ export function outlineLesson(document: SubmissionDocument): LessonOutline {
       continue;
     }
     if (cell.kind !== 'code') continue;
+    const named = TEMPLATE_MARKER.exec(cell.source)?.[1]?.toUpperCase();
+    const owner = named && exercises.has(named) ? named : current?.id;
+    if (owner) codeCellsOf.set(owner, (codeCellsOf.get(owner) ?? 0) + 1);
     const title = CODE_TITLE.exec(cell.source);
     if (title && style === 'exercise') {
       const id = title[1].toUpperCase();
@@ -138,7 +144,15 @@ export function outlineLesson(document: SubmissionDocument): LessonOutline {
     }
   }
   for (const exercise of exercises.values()) {
-    if (examplesDraw.has(exercise.id) || examplesDraw.has(leadingNumber(exercise.id))) exercise.figure = true;
+    // Exercise 2B pairs with Example 2B when there is one, else with Example 2.
+    const pair = examplesDraw.seen.has(exercise.id) ? exercise.id : leadingNumber(exercise.id);
+    if (examplesDraw.drawing.has(pair)) exercise.figure = true;
+  }
+  // A heading repeated under another number with no cell of its own ("Exercise 1A: Build…" straight
+  // above "Exercise 1: Build…", the template cell saying 1A) is one exercise: the one the cell names.
+  for (const exercise of [...exercises.values()]) {
+    const twin = [...exercises.values()].find((other) => other !== exercise && other.title === exercise.title && (codeCellsOf.get(other.id) ?? 0) > 0);
+    if ((codeCellsOf.get(exercise.id) ?? 0) === 0 && twin) exercises.delete(exercise.id);
   }
   const codeCells = cells.filter((c) => c.kind === 'code');
   const topic = lessonTopic(cells);
@@ -191,9 +205,10 @@ function sentenceOf(markdown: string): string {
   return markdown.slice(start, end < 0 ? undefined : see.index + end).replace(/\s+/g, ' ').trim();
 }
 
-/** Ids (and leading numbers) of Examples whose code draws a figure. */
-function examplesThatDraw(cells: Cell[]): Set<string> {
+/** Ids (and leading numbers) of Examples whose code draws a figure, and of every Example seen. */
+function examplesThatDraw(cells: Cell[]): { drawing: Set<string>; seen: Set<string> } {
   const drawing = new Set<string>();
+  const seen = new Set<string>();
   let example: string | null = null;
   for (const cell of cells) {
     if (cell.kind === 'markdown') {
@@ -203,12 +218,13 @@ function examplesThatDraw(cells: Cell[]): Set<string> {
     }
     const title = /^\s*#\s*@title\s+Example\s*-?\s*(?:Step\s*-?\s*)?(\d+[A-Za-z]?)/im.exec(cell.source);
     const id = title ? title[1].toUpperCase() : example;
+    if (id) seen.add(id);
     if (id && DRAWS.test(cell.source)) {
       drawing.add(id);
       drawing.add(leadingNumber(id));
     }
   }
-  return drawing;
+  return { drawing, seen };
 }
 
 export function leadingNumber(id: string): string {
