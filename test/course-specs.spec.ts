@@ -70,6 +70,18 @@ describeWithReference('course/MANIFEST.md')('the course specs on the instructor\
     expect(manifest().lessons.length).toBe(lessons.length);
   });
 
+  it('does not hold Class_06_2 Rev 1 to the older revisions\' rules: seed 42 is the lesson\'s own, its first cell prints no Gmail', () => {
+    const rev4 = registry.specs.find((s) => s.spec.id === 'class_06_2_rev4')!;
+    const document = notebook('lessons', 'Class_06_2@caf0cb6.ipynb');
+    expect(document.cells.some((c) => /seed_val\s*=\s*42\b|seed\s*=\s*42\b/.test(c.source))).toBe(true);
+    const checks = [...rev4.spec.sections, ...rev4.spec.exercises].flatMap((s) => s.checks);
+    expect(checks.filter((c) => c.kind === 'email' || c.kind === 'seed_not_forbidden' || c.kind === 'seed_reproduction')).toEqual([]);
+    expect(rev4.spec.sections.map((s) => s.missingFlag).filter(Boolean)).toEqual([]);
+    const flags = gradeDocument(document, rev4).flags.map((f) => f.name);
+    expect(flags).not.toContain('seed_is_42');
+    expect(flags).not.toContain('gmail_missing');
+  });
+
   describe('blank lessons', () => {
     for (const lesson of safeManifest().lessons) {
       it(`${lesson.file}: recognised as ${lesson.revision}, every exercise missing`, () => {

@@ -43,6 +43,8 @@ export interface OutlineExercise {
 
 export interface ExpectedBlock {
   match: 'exact' | 'similar';
+  /** The lesson said "the following output", but the block holds run-dependent values or is long. */
+  demoted?: true;
   lines: string[];
   /** The sentence that introduced the block ("If your code is correct, you should see …"). */
   phrase: string;
@@ -125,7 +127,9 @@ export function outlineLesson(document: SubmissionDocument): LessonOutline {
       if (current) {
         const block = expectedBlockIn(cell.source);
         if (block) current.expected.push(block);
-        if (SHOULD_SEE.test(cell.source) && (FIGURE_WORDS.test(sentenceOf(cell.source)) || /!\[|<img\b/i.test(cell.source))) current.figure = true;
+        // "You should see the following plot": a figure. A screenshot after "the following table" or
+        // "output" is a picture of printed text, not a figure the cell draws.
+        if (SHOULD_SEE.test(cell.source) && FIGURE_WORDS.test(sentenceOf(cell.source))) current.figure = true;
       }
       continue;
     }
@@ -193,8 +197,15 @@ export function expectedBlockIn(markdown: string): ExpectedBlock | null {
   const phrase = sentenceOf(markdown);
   const lines = fence[2].split('\n').map((l) => l.replace(/\s+$/, '')).filter((l) => l.trim() !== '');
   if (lines.length === 0) return null;
-  return { match: SIMILAR.test(phrase) ? 'similar' : 'exact', lines, phrase };
+  if (SIMILAR.test(phrase)) return { match: 'similar', lines, phrase };
+  // "The following output" that no second run can repeat word for word (timings, progress bars, dates,
+  // addresses) or a long listing (a model summary, a table) is compared as similar.
+  const varies = lines.length > MAX_EXACT_LINES || lines.some((l) => RUN_DEPENDENT.test(l));
+  return { match: varies ? 'similar' : 'exact', lines, phrase, ...(varies ? { demoted: true } : {}) };
 }
+
+const MAX_EXACT_LINES = 12;
+const RUN_DEPENDENT = /\d\s*(?:ms|s)\/step|\bETA\b|\d+(?:\.\d+)?\s*(?:ms|s|sec|seconds)\b|\bit\/s\b|\d+%\||\b0x[0-9a-fA-F]{6,}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}:\d{2}\b|Epoch\s+\d+\/\d+/;
 
 /** The sentence holding "should see", up to its colon or the block. */
 function sentenceOf(markdown: string): string {
