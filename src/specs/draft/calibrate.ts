@@ -36,7 +36,7 @@ export function calibrate(draft: DraftSpec, runs: CalibrationRun[]): DraftSpec {
         const change = adjust(check, context);
         if (change.drop) {
           exercise.checks = exercise.checks.filter((c) => c !== check);
-          exercise.checks[0].points += check.points;
+          exercise.checks[0].points = Math.round((exercise.checks[0].points + check.points) * 100) / 100;
         }
         exercise.notes.push(`${run.name}: ${change.note}`);
       }

@@ -162,7 +162,9 @@ function draftExercise(exercise: OutlineExercise): DraftExercise {
   const blocks = exercise.expected;
   const left = EXERCISE_POINTS - RAN_POINTS - (exercise.figure ? FIGURE_POINTS : 0);
   blocks.forEach((block, index) => {
-    const share = Math.floor(left / blocks.length) + (index < left % blocks.length ? 1 : 0);
+    // Whole points when they divide evenly; else hundredths (an exercise of ten steps still pays each).
+    const each = Math.floor((left * 100) / blocks.length) / 100;
+    const share = index === 0 ? Math.round((left - each * (blocks.length - 1)) * 100) / 100 : each;
     if (block.demoted) notes.push(`output block ${index + 1}: the lesson says "the following output", drafted as similar (timings, dates or a long listing)`);
     checks.push({
       id: blocks.length === 1 ? `${key}.output` : `${key}.output${index + 1}`,
@@ -183,13 +185,16 @@ function draftExercise(exercise: OutlineExercise): DraftExercise {
   return { id: exercise.id, title: exercise.title, checks, notes };
 }
 
+/** A heading's start: markdown's # and **, or a code cell's `# @title` (exercises headed only there). */
+const LINE_START = String.raw`^[ \t#*_]*(?:@title[ \t]+[*_]*[ \t]*)?`;
+
 /** Between two words of a heading: anything but letters and digits (markdown's `_emphasis_` too). */
 const WORD_GAP = String.raw`[\W_]+`;
 
 /** A heading line (Example, topic) as a tie-breaking pattern: its words at a line's start. */
 export function headingLinePattern(text: string): string | null {
   const words = (text.match(/[A-Za-z0-9]+/g) ?? []).slice(0, 16);
-  return words.length < 2 ? null : `^[ \\t#*_]*${words.map(escapeRegex).join(WORD_GAP)}`;
+  return words.length < 2 ? null : `${LINE_START}${words.map(escapeRegex).join(WORD_GAP)}`;
 }
 
 /** Recognition pattern for one exercise: its label and the first words of its heading. */
@@ -197,7 +202,7 @@ export function headingPattern(exercise: OutlineExercise): string {
   // At a line's start (a heading, not a sentence quoting it), every word of the title: neighbouring
   // revisions often differ in one late word ("Construct and Compile [Classification] Neural Network").
   const words = (exercise.heading.match(/[A-Za-z0-9]+/g) ?? []).slice(0, 16);
-  return `^[ \\t#*_]*${words.map(escapeRegex).join(WORD_GAP)}`;
+  return `${LINE_START}${words.map(escapeRegex).join(WORD_GAP)}`;
 }
 
 

@@ -187,24 +187,35 @@ function addExercise(into: Map<string, OutlineExercise>, heading: Heading, found
   return exercise;
 }
 
-/** The first fenced block after a "you should see" sentence in a markdown cell. */
+/**
+ * The first fenced block that a "you should see" sentence introduces: the text between the previous
+ * block (or the cell's start) and the fence must say it, so "…the following table: ![screenshot]. If
+ * you re-run this cell you would see: ```ERROR…```" yields nothing.
+ */
 export function expectedBlockIn(markdown: string): ExpectedBlock | null {
-  const see = SHOULD_SEE.exec(markdown);
-  if (!see) return null;
-  const after = markdown.slice(see.index);
-  const fence = /^[ \t]*(```+|~~~+)[^\n]*\n([\s\S]*?)^[ \t]*\1/m.exec(after);
-  if (!fence) return null;
-  const phrase = sentenceOf(markdown);
-  const lines = fence[2].split('\n').map((l) => l.replace(/\s+$/, '')).filter((l) => l.trim() !== '');
-  if (lines.length === 0) return null;
-  if (SIMILAR.test(phrase)) return { match: 'similar', lines, phrase };
-  // "The following output" that no second run can repeat word for word (timings, progress bars, dates,
-  // addresses) or a long listing (a model summary, a table) is compared as similar.
-  const varies = lines.length > MAX_EXACT_LINES || lines.some((l) => RUN_DEPENDENT.test(l));
-  return { match: varies ? 'similar' : 'exact', lines, phrase, ...(varies ? { demoted: true } : {}) };
+  const fences = /^[ \t]*(```+|~~~+)[^\n]*\n([\s\S]*?)^[ \t]*\1/gm;
+  let previousEnd = 0;
+  for (const fence of markdown.matchAll(fences)) {
+    const before = markdown.slice(previousEnd, fence.index);
+    previousEnd = fence.index + fence[0].length;
+    const paragraphs = before.split(/\n\s*\n/).filter((p) => p.trim() !== '');
+    const phrase = (paragraphs.at(-1) ?? '').replace(/\s+/g, ' ').trim();
+    if (!SHOULD_SEE.test(phrase)) continue;
+    // "If you run this cell again you should see: ERROR…": what a slip prints, not what to hand in.
+    if (NOT_THE_ANSWER.test(phrase)) return null;
+    const lines = fence[2].split('\n').map((l) => l.replace(/\s+$/, '')).filter((l) => l.trim() !== '');
+    if (lines.length === 0) return null;
+    if (SIMILAR.test(phrase)) return { match: 'similar', lines, phrase };
+    // "The following output" that no second run can repeat word for word (timings, progress bars,
+    // dates, addresses) or a long listing (a model summary, a table) is compared as similar.
+    const varies = lines.length > MAX_EXACT_LINES || lines.some((l) => RUN_DEPENDENT.test(l));
+    return { match: varies ? 'similar' : 'exact', lines, phrase, ...(varies ? { demoted: true as const } : {}) };
+  }
+  return null;
 }
 
 const MAX_EXACT_LINES = 12;
+const NOT_THE_ANSWER = /\b(?:again|twice|a second time|an error|error message|instead of)\b/i;
 const RUN_DEPENDENT = /\d\s*(?:ms|s)\/step|\bETA\b|\d+(?:\.\d+)?\s*(?:ms|s|sec|seconds)\b|\bit\/s\b|\d+%\||\b0x[0-9a-fA-F]{6,}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}:\d{2}\b|Epoch\s+\d+\/\d+/;
 
 /** The sentence holding "should see", up to its colon or the block. */
