@@ -102,7 +102,8 @@ const serviceEnvironmentSchema = z.object({
   RERUN_SAMPLES: z.coerce.number().int().positive().optional(),
   RERUN_BENCHMARK: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   COURSE_CODE: z.string().min(1).default('BIO1173'),
-  DEFAULT_ASSIGNMENT: z.string().optional().or(z.literal('').transform(() => undefined)),
+  /** Empty (as .env.example leaves it) is unset. */
+  DEFAULT_ASSIGNMENT: z.string().optional().transform((value) => value || undefined),
   INITIAL_INSTRUCTORS: list().pipe(z.array(z.email('must list email addresses'))),
   WORKER_QUEUES: list('grade').pipe(z.array(z.enum(['grade', 'rerun'])).min(1, 'name at least one queue')),
   GRADE_CONCURRENCY: positiveInt(1),
@@ -156,7 +157,10 @@ export interface ServiceConfig {
   maxModelBytes: number;
   rerun: { device: 'auto' | 'cpu' | 'cuda'; samples: number | undefined; benchmark: boolean };
   courseCode: string;
-  /** Assignment (spec id) of an upload that names none; else the only lesson in grading-specs/. */
+  /**
+   * Assignment (spec id) of an upload that names none; else the only lesson in grading-specs/; else
+   * none: the lesson is recognised when the hand-in is graded.
+   */
   defaultAssignment: string | undefined;
   initialInstructors: string[];
   worker: {

@@ -56,9 +56,15 @@ export class WorkerModule {
       ? [
           {
             provide: GradeJobHandler,
-            useFactory: (grader: SubmissionGrader, grades: GradeRepository, submissions: SubmissionRepository, people: PeopleRepository, files: FileStore | null) =>
-              new GradeJobHandler(grader, grades, submissions, people, config, files),
-            inject: [SubmissionGrader, GradeRepository, SubmissionRepository, PeopleRepository, FileStore],
+            useFactory: (
+              grader: SubmissionGrader,
+              grades: GradeRepository,
+              submissions: SubmissionRepository,
+              people: PeopleRepository,
+              files: FileStore | null,
+              registry: SpecRegistry,
+            ) => new GradeJobHandler(grader, grades, submissions, people, config, files, registry),
+            inject: [SubmissionGrader, GradeRepository, SubmissionRepository, PeopleRepository, FileStore, SpecRegistry],
           },
           GradeWorker,
           Reconciler,

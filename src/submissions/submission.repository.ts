@@ -4,6 +4,7 @@
  * Grades and rejections are written by GradeRepository (src/database/), shared with the CLI.
  */
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { UNRECOGNISED_ASSIGNMENT } from '../grading/submission-grader.js';
 import { uuidv7 } from './uuid7.js';
 
 const latestGrade = {
@@ -144,7 +145,8 @@ export class SubmissionRepository {
     let id = this.assignments.get(specId);
     if (!id) {
       id = (async () => {
-        const courseId = await this.courseId();
+        // The placeholder for hand-ins of no named lesson is not one of the course's lessons.
+        const courseId = specId === UNRECOGNISED_ASSIGNMENT ? null : await this.courseId();
         await this.prisma.assignment.createMany({ data: [{ specId, title, courseId }], skipDuplicates: true });
         // An assignment first seen by the CLI has no course yet: this deployment's is the one.
         if (courseId) await this.prisma.assignment.updateMany({ where: { specId, courseId: null }, data: { courseId } });
@@ -160,6 +162,20 @@ export class SubmissionRepository {
     if (!this.courseCode) return null;
     await this.prisma.course.createMany({ data: [{ code: this.courseCode, title: this.courseCode }], skipDuplicates: true });
     return (await this.prisma.course.findUniqueOrThrow({ where: { code: this.courseCode }, select: { id: true } })).id;
+  }
+
+  /**
+   * The person's graded submission of these bytes under a lesson (any assignment but `placeholder`),
+   * newest first: an upload that names no lesson and brings bytes already graded gets it back, as a
+   * named upload of them would. (Found by the person's index; another student's copy is found when
+   * the hand-in is graded.)
+   */
+  async gradedCopy(personId: string, sha256: string, placeholder: string): Promise<{ id: string; status: SubmissionView['status'] } | null> {
+    return this.prisma.submission.findFirst({
+      where: { personId, sha256, status: 'graded', assignment: { specId: { not: placeholder } } },
+      orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
+      select: { id: true, status: true },
+    });
   }
 
   findView(id: string): Promise<SubmissionView | null> {

@@ -49,7 +49,15 @@ const UPLOAD_BODY: ApiBodyOptions = {
     required: ['file'],
     properties: {
       file: { type: 'string', format: 'binary', description: '.ipynb or .pdf (the content decides, not the name)' },
-      assignment: { type: 'string', description: 'grading spec id, e.g. class_06_2 (default: the only lesson served)' },
+      assignment: {
+        type: 'string',
+        pattern: '^[a-z0-9_]{1,64}$',
+        description:
+          'optional: the lesson, a grading spec id such as class_06_2 or class_05_1_rev4. Without it: DEFAULT_ASSIGNMENT when the ' +
+          "service sets one, else the only lesson served, else the lesson is recognised when the hand-in is graded (until then the " +
+          "submission's assignment is 'unrecognised'; graded, it is the lesson's). A hand-in that fits no lesson, or two equally, " +
+          'is then rejected with the reason: hand it in again naming the assignment.',
+      },
     },
   },
 };
@@ -79,7 +87,11 @@ export class SubmissionsController {
   @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
   @ApiBody(UPLOAD_BODY)
-  @ApiAcceptedResponse({ description: '{ submissionId, statusUrl, status, duplicate }: stored; graded in the background' })
+  @ApiAcceptedResponse({
+    description:
+      '{ submissionId, statusUrl, status, duplicate, queue }: stored; graded in the background (an upload naming no lesson: ' +
+      'its lesson recognised then, see the field assignment)',
+  })
   async upload(
     @UploadedFile() file: StreamedUpload | undefined,
     @Body(new ZodBody(uploadFields)) fields: z.infer<typeof uploadFields>,
@@ -133,7 +145,9 @@ export class ColabSubmissionsController {
   @ApiBearerAuth()
   @ApiConsumes('multipart/form-data')
   @ApiBody(UPLOAD_BODY)
-  @ApiAcceptedResponse({ description: '{ submissionId, statusUrl, status, duplicate, sessionToken, email }' })
+  @ApiAcceptedResponse({
+    description: '{ submissionId, statusUrl, status, duplicate, queue, sessionToken, email }; the submit cell names no lesson: recognised when graded',
+  })
   async upload(
     @UploadedFile() file: StreamedUpload | undefined,
     @Body(new ZodBody(uploadFields)) fields: z.infer<typeof uploadFields>,

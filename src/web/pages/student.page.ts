@@ -8,6 +8,7 @@ import { withExerciseIds } from '../../grading/stored-report.js';
 import type { SubmissionView } from '../../submissions/submission.repository.js';
 import { ERROR_MESSAGE_FOR_STUDENTS } from '../../submissions/submission.view.js';
 import { FLAG_WORDING } from '../../grading/flag-wording.js';
+import { UNRECOGNISED_ASSIGNMENT } from '../../grading/submission-grader.js';
 import { html, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
 
@@ -26,7 +27,7 @@ ${
 ${views.map((v) => {
   const grade = v.status === 'graded' ? v.grades[0] : undefined;
   const flags = Array.isArray(grade?.flags) ? (grade.flags as { name?: unknown }[]).map((f) => String(f.name)) : [];
-  return html`<tr><td>${v.receivedAt.toISOString()}</td><td>${v.assignment.specId}</td><td>${v.filename}</td>
+  return html`<tr><td>${v.receivedAt.toISOString()}</td><td>${assignmentCell(v)}</td><td>${v.filename}</td>
 <td>${v.status}${v.status === 'rejected' && v.rejectReason ? html`<div class="small error-text">${v.rejectReason}</div>` : null}${v.status === 'error' ? html`<div class="small muted">${ERROR_MESSAGE_FOR_STUDENTS}</div>` : null}</td>
 <td>${grade ? `${grade.score} / ${grade.maxScore}` : '–'}</td><td>${flags.map((f) => html`<span class="badge">${f}</span>`)}</td></tr>`;
 })}
@@ -56,4 +57,11 @@ ${report.exercises.map(
 <p class="small muted">You can submit again; the latest graded attempt counts unless your instructor chooses another.</p>
 </div>`,
   });
+}
+
+/** The lesson; a hand-in that named none shows its lesson once graded (it moves there), and says so until then. */
+function assignmentCell(view: SubmissionView): SafeHtml | string {
+  if (view.assignment.specId !== UNRECOGNISED_ASSIGNMENT) return view.assignment.specId;
+  const pending = view.status === 'received' || view.status === 'error';
+  return html`<span class="muted">${pending ? 'no lesson named: recognised when graded' : 'no lesson named'}</span>`;
 }
