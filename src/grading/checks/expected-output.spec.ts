@@ -42,6 +42,21 @@ describe('expected_output', () => {
     expect(run(['hello'], 'exact', '   \n')).toMatchObject({ status: 'fail', contradicted: false });
   });
 
+  it('finds a long line a print wrapped, and counts a line a print cut at the page\'s edge by what shows (PDF only)', () => {
+    const long = "[{'entity_group': 'PER', 'score': np.float32(0.99934936), 'word': 'Francis Crick', 'start': 0, 'end': 13}]";
+    expect(run([long], 'exact', "[{'entity_group': 'PER', 'score': np.float32(0.999\n34936), 'word': 'Francis Crick', 'start': 0, 'end': 13}]\n").status).toBe('pass');
+    const cut = "[{'entity_group': 'PER', 'score': np.float32(0.99934936), 'word': 'Fran\n";
+    expect(run([long], 'exact', cut).status).toBe('fail');
+    const inPdf = expectedOutput(
+      { ...base, lines: [long], match: 'exact', minShare: 1 },
+      { evidence: { ...evidence(cut), codeMayBeHidden: true }, exercise: '1' },
+    );
+    expect(inPdf).toMatchObject({ status: 'pass', evidence: "1 of 1 expected line found in the output (1 cut at the page's edge by the print, counted by what shows)" });
+    // A short stub is not enough to stand for a line.
+    const stub = expectedOutput({ ...base, lines: [long], match: 'exact', minShare: 1 }, { evidence: { ...evidence('[{\n'), codeMayBeHidden: true }, exercise: '1' });
+    expect(stub.status).toBe('fail');
+  });
+
   it('ignores rules and blank lines of the block', () => {
     expect(run(['-----', '', 'done'], 'exact', 'done\n')).toMatchObject({ status: 'pass', evidence: '1 of 1 expected line found in the output' });
   });

@@ -22,10 +22,12 @@ export function expectedOutput(check: ExpectedOutputCheck, context: CheckContext
   if (!context.evidence.executed || context.evidence.output.trim() === '') {
     return fail(`expected ${describeExpected(check)}: ${absenceReason(context)}`, false);
   }
-  const result = compareLines(expected, comparableLines(context.evidence.output.split('\n'), check.match));
+  // A PDF print cuts an output line at the page's edge: a printed start of the line counts.
+  const result = compareLines(expected, context.evidence.output, check.match, context.evidence.codeMayBeHidden);
   const share = result.found / expected.length;
   const summary = `${result.found} of ${expected.length} expected line${expected.length === 1 ? '' : 's'} ${check.match === 'similar' ? 'similar' : 'found'}`;
-  if (share + 1e-9 >= check.minShare) return pass(`${summary} in the output`);
+  const cut = result.clipped > 0 ? ` (${result.clipped} cut at the page's edge by the print, counted by what shows)` : '';
+  if (share + 1e-9 >= check.minShare) return pass(`${summary} in the output${cut}`);
   const missing = result.missing.slice(0, 2).map((line) => quote(line.original));
   const printedSample = firstPrintedLines(context.evidence.output);
   return fail(
@@ -39,7 +41,7 @@ export function expectedOutput(check: ExpectedOutputCheck, context: CheckContext
 export function expectedLinesShare(lines: readonly string[], match: 'exact' | 'similar', output: string): number {
   const expected = comparableLines(lines, match);
   if (expected.length === 0) return 1;
-  return compareLines(expected, comparableLines(output.split('\n'), match)).found / expected.length;
+  return compareLines(expected, output, match).found / expected.length;
 }
 
 export interface ComparableLine {
@@ -77,11 +79,23 @@ export function lineKey(line: string, match: 'exact' | 'similar'): string {
   return text;
 }
 
-/** How many expected lines occur in some printed line (each printed line may serve one expected line). */
-function compareLines(expected: ComparableLine[], printed: ComparableLine[]): { found: number; missing: ComparableLine[] } {
+/**
+ * How many expected lines occur in some printed line (each printed line may serve one expected line).
+ * A line not found so is looked for in the whole output with its line breaks and spaces taken out: a
+ * PDF print wraps a long line ("[{'entity_group': 'PER', 'score': …") wherever the page ends.
+ */
+function compareLines(
+  expected: ComparableLine[],
+  output: string,
+  match: 'exact' | 'similar',
+  printCutsLines = false,
+): { found: number; missing: ComparableLine[]; clipped: number } {
+  const printed = comparableLines(output.split('\n'), match);
+  let unwrapped: string | null = null;
   const used = new Set<number>();
   const missing: ComparableLine[] = [];
   let found = 0;
+  let clipped = 0;
   for (const line of expected) {
     let at = printed.findIndex((p, i) => !used.has(i) && p.key === line.key);
     if (at < 0) at = printed.findIndex((p, i) => !used.has(i) && p.key.includes(line.key));
@@ -89,12 +103,25 @@ function compareLines(expected: ComparableLine[], printed: ComparableLine[]): { 
     if (at >= 0) {
       used.add(at);
       found += 1;
+      continue;
+    }
+    unwrapped ??= squash(lineKey(output.split('\n').join(''), match));
+    if (unwrapped.includes(squash(line.key))) {
+      found += 1;
+    } else if (printCutsLines && printed.some((p) => p.key.length >= MIN_CLIPPED && line.key.startsWith(p.key))) {
+      found += 1;
+      clipped += 1;
     } else {
       missing.push(line);
     }
   }
-  return { found, missing };
+  return { found, missing, clipped };
 }
+
+/** The shortest printed start of a line that stands for the whole line when the print clipped it. */
+const MIN_CLIPPED = 30;
+
+const squash = (text: string) => text.replace(/\s+/g, '');
 
 function describeExpected(check: ExpectedOutputCheck): string {
   const first = check.lines.find((l) => l.trim() !== '');
