@@ -78,7 +78,7 @@ describe('grading a spec with exercises 1, 2A, 2B, 3', () => {
 
   it('tells 2A and 2B apart in flags: the id beside the leading number', () => {
     const result = grade(withExercise('2B', { code: '# Insert your code for Exercise 2B here', output: null }));
-    expect(result.flags).toEqual([{ name: 'exercise_missing', exercise: 2, exerciseId: '2B', detail: 'the exercise cell is empty' }]);
+    expect(result.flags).toEqual([{ name: 'exercise_missing', exercise: 2, exerciseId: '2B', detail: 'Exercise 2B is empty' }]);
     expect(result.exercises.find((e) => e.id === '2A')!.status).toBe('pass');
     expect(describeFlagForStaff(result.flags[0])).toMatch(/\(Exercise 2B\) Found: /);
   });

@@ -52,7 +52,7 @@ describe('Class_06_2 rubric on realistic hand-ins', () => {
     expect(result.score).toBe(70);
     expect(statuses(result)).toEqual({ ...allPass, 8: 'missing', 9: 'missing', 10: 'missing' });
     expect(flags(result)).toEqual(['exercise_missing@10', 'exercise_missing@8', 'exercise_missing@9']);
-    expect(result.exercises[7].checks.every((c) => c.evidence === 'the exercise cell is empty')).toBe(true);
+    expect(result.exercises[7].checks.every((c) => c.evidence === 'Exercise 8 is empty')).toBe(true);
   });
 
   it('flags a CPU runtime from the GPU check and from the ONNX execution provider', () => {

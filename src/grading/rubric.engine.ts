@@ -59,10 +59,12 @@ export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec):
     // is the lesson's pre-filled template or the student's own (outputs cleared before saving).
     const neverRun = document.kind === 'ipynb' && !evidence.empty && !evidence.executed;
     if (evidence.empty || neverRun) {
+      // Said so that a student reading one line of feedback knows which exercise and what to do.
+      const label = `Exercise ${exercise.id}`;
       const reason =
-        evidence.cells.length === 0 ? 'no cell found for this exercise'
-        : neverRun ? 'the exercise cell was never run (no output)'
-        : 'the exercise cell is empty';
+        evidence.cells.length === 0 ? `${label} was not found (no cell under its heading or marked with its number)`
+        : neverRun ? `${label} was never run: it has code but no output (run it, then save the notebook)`
+        : `${label} is empty`;
       flags.add({ name: 'exercise_missing', ...about, detail: reason });
       const checks = exercise.checks.map((c) => result(c, { status: 'fail', evidence: reason }));
       return { ...base, score: 0, status: 'missing', notes: [reason], checks };
