@@ -10,13 +10,14 @@ import { setPriority } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadServiceConfig } from './config/config.js';
+import { serviceLogger } from './config/service-logger.js';
 import { WorkerAppModule } from './queue/worker.module.js';
 
 async function main(): Promise<void> {
   const config = loadServiceConfig();
   if (config.worker.nice > 0) setPriority(config.worker.nice);
   const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config), {
-    logger: config.logLevels,
+    logger: serviceLogger(config),
     abortOnError: false,
   });
   await app.init();

@@ -2,6 +2,7 @@ import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ServiceConfig } from '../config/config.js';
+import { serviceLogger } from '../config/service-logger.js';
 import { AppModule, type AppOptions } from './app.module.js';
 import { setupOpenApi } from './openapi.js';
 
@@ -11,7 +12,7 @@ export async function createApiApp(
   options: AppOptions & { logger?: LoggerService | LogLevel[] | false } = {},
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
-    logger: options.logger ?? config.logLevels,
+    logger: options.logger ?? serviceLogger(config),
     abortOnError: false,
   });
   app.disable('x-powered-by');

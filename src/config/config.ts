@@ -116,6 +116,8 @@ const serviceEnvironmentSchema = z.object({
   RECONCILE_INTERVAL_MS: positiveInt(60_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  /** `json`: one JSON object per line, no colours; `text`: Nest's lines; `auto`: text on a terminal, else json. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'text']).default('auto'),
   /** /health says degraded at this share of the process's open-file or memory limit. */
   HEALTH_LIMIT_RATIO: z.coerce.number().gt(0).lte(1).default(0.9),
   /** The open-file limit /health measures against (default: the process's own, RLIMIT_NOFILE). */
@@ -185,6 +187,8 @@ export interface ServiceConfig {
   health: { ratio: number; openFilesLimit: number | undefined; memoryLimitBytes: number | undefined };
   /** Least severe level logged: error < warn < log (one line per upload and per job) < debug. */
   logLevels: ('error' | 'warn' | 'log' | 'debug')[];
+  /** How log lines are written (src/config/service-logger.ts). */
+  logFormat: 'auto' | 'json' | 'text';
 }
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
@@ -236,6 +240,7 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env):
     enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
     health: { ratio: env.HEALTH_LIMIT_RATIO, openFilesLimit: env.HEALTH_OPEN_FILES_LIMIT, memoryLimitBytes: env.HEALTH_MEMORY_LIMIT_BYTES },
     logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(env.LOG_LEVEL) + 1),
+    logFormat: env.LOG_FORMAT,
   };
 }
 

@@ -117,6 +117,11 @@ describe('a worker killed with SIGKILL in the middle of a job', () => {
     // The grade is written before Bull marks the job complete: wait for that last step too.
     await until('the job to be completed', async () => (await (await api.gradeQueue.getJob(job.id))!.getState()) === 'completed');
     expect(output).toMatch(/its worker stopped answering \(crashed\?\); the job is back in the queue/);
+    // Written to a pipe, not a terminal: log lines are JSON objects, with no colour codes (LOG_FORMAT=auto).
+    expect(output).not.toMatch(/\x1b\[/);
+    const logLines = output.split('\n').filter((line) => line.startsWith('{'));
+    expect(logLines.length).toBeGreaterThan(0);
+    for (const line of logLines) expect(JSON.parse(line)).toEqual(expect.objectContaining({ level: expect.any(String), message: expect.anything() }));
 
     // SIGTERM: the worker finishes and exits cleanly.
     second.kill('SIGTERM');
