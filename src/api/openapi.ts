@@ -9,7 +9,7 @@ export function setupOpenApi(app: INestApplication): void {
     new DocumentBuilder()
       .setTitle('BIO 1173 grader')
       .setDescription(
-        'Uploads of Class_06_2 notebooks and PDFs, their grades (the JSON contract of the CLI), sign-in and roster. ' +
+        'Uploads of the course\'s lesson notebooks and PDF prints, their grades (the JSON contract of the CLI), sign-in and roster. ' +
           'Authenticate with the session token from POST /api/auth/google (Bearer or the grader_session cookie); ' +
           'the Colab submit cell sends a Google access token to POST /api/colab/submissions instead.',
       )

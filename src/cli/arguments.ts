@@ -24,8 +24,8 @@ export const USAGE = `Usage: npm run grade -- [options] [files or folders...]
        npm run grade -- --rerun <submission> --weights <model.pth> [--onnx <model.onnx>] [re-run options]
        npm run grade -- read <file> [--json]
 
-Grades Class_06_2 hand-ins (.ipynb or PDF) against grading-specs/ and stores every grade with its
-evidence (Postgres at DATABASE_URL, else an embedded Postgres under .data/).
+Grades hand-ins of the course's lessons (.ipynb or PDF; each recognised among grading-specs/) and
+stores every grade with its evidence (Postgres at DATABASE_URL, else an embedded Postgres under .data/).
 With no path, grades the embedded example examples/sample_submission.ipynb.
 
 Options:
