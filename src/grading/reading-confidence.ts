@@ -28,7 +28,7 @@ import type { LoadedSpec } from '../specs/spec.loader.js';
 import type { CheckSpec } from '../specs/spec.schema.js';
 import { isBlankCode, locateSection } from './evidence.js';
 import type { ReadingAssessment, ReadingPart } from './grade.types.js';
-import { regex } from './patterns.js';
+import { literalStart, regex } from './patterns.js';
 
 /** Below this confidence a PDF hand-in is flagged `read_uncertain`. */
 export const READ_UNCERTAIN_THRESHOLD = 0.8;
@@ -325,51 +325,6 @@ function linePatterns(check: CheckSpec): string[] {
     default:
       return [];
   }
-}
-
-/**
- * The literal text a pattern starts with ('Max difference:\s+([-+0-9.eE]+)' → 'Max difference:'),
- * escapes undone; '' when the pattern has alternatives at its top level (no single line to expect).
- */
-export function literalStart(pattern: string): string {
-  if (hasTopLevelAlternative(pattern)) return '';
-  const quantifier = (ch: string | undefined) => ch !== undefined && '?*+{'.includes(ch);
-  let text = '';
-  for (let i = pattern.startsWith('^') ? 1 : 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\') {
-      const next = pattern[i + 1];
-      if (next === undefined || /[A-Za-z0-9]/.test(next) || quantifier(pattern[i + 2])) break; // \s, \d, \b… or optional
-      text += next;
-      i += 1;
-      continue;
-    }
-    if ('^$.|?*+()[]{}'.includes(ch) || quantifier(pattern[i + 1])) break;
-    text += ch;
-  }
-  return text.trim();
-}
-
-function hasTopLevelAlternative(pattern: string): boolean {
-  let depth = 0;
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\') {
-      i += 1;
-    } else if (inClass) {
-      if (ch === ']') inClass = false;
-    } else if (ch === '[') {
-      inClass = true;
-    } else if (ch === '(') {
-      depth += 1;
-    } else if (ch === ')') {
-      depth -= 1;
-    } else if (ch === '|' && depth === 0) {
-      return true;
-    }
-  }
-  return false;
 }
 
 const codeCells = (document: SubmissionDocument) => document.cells.filter((c) => c.kind === 'code');

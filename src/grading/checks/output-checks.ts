@@ -1,5 +1,5 @@
 import type { CheckSpec } from '../../specs/spec.schema.js';
-import { matchingLines, parsePythonNumber, quote, regex } from '../patterns.js';
+import { literalStart, matchingLines, parsePythonNumber, quote, regex } from '../patterns.js';
 import { absenceReason, describeError, type CheckContext, type CheckOutcome, fail, pass } from './check.types.js';
 
 type Of<K extends CheckSpec['kind']> = Extract<CheckSpec, { kind: K }>;
@@ -15,10 +15,22 @@ export function outputRegex(check: Of<'output_regex'>, context: CheckContext): C
   if (match) return pass(`${quote(match[0])} printed by ${where(context)}`);
   const near = check.near ? matchingLines(context.evidence.output, regex(check.near)) : [];
   if (near.length > 0) {
-    return fail(`expected /${check.pattern}/ but ${where(context)} printed ${near.map(quote).join(', ')}`, true);
+    return fail(`expected ${inWords(check)}, but ${where(context)} printed ${near.map(quote).join(', ')}`, true);
   }
-  return fail(`expected /${check.pattern}/: ${absenceReason(context)}`, false);
+  return fail(`expected ${inWords(check)}: ${absenceReason(context)}`, false);
 }
+
+/**
+ * What a pattern looks for, in words a student reads: the line it starts with ("a line starting
+ * "PyTorch GPU available: True"") and what the check is for. A regular expression is never shown.
+ */
+export function inWords(check: { pattern: string; description: string }): string {
+  const start = literalStart(check.pattern);
+  return start.length >= 4 ? `a line starting ${quote(start)} (${lowerFirst(check.description)})` : lowerFirst(check.description);
+}
+
+/** "The verdict…" → "the verdict…"; a name ("PyTorch", "ONNX") keeps its capitals. */
+const lowerFirst = (text: string) => (/^[A-Z][a-z]+\b/.test(text) ? `${text[0].toLowerCase()}${text.slice(1)}` : text);
 
 export function outputAbsent(check: Of<'output_absent'>, context: CheckContext): CheckOutcome {
   const match = regex(check.pattern).exec(context.evidence.output);
@@ -29,7 +41,7 @@ export function outputAbsent(check: Of<'output_absent'>, context: CheckContext):
 
 export function outputNumber(check: Of<'output_number'>, context: CheckContext): CheckOutcome {
   const match = regex(check.pattern).exec(context.evidence.output);
-  if (!match) return fail(`no number matching /${check.pattern}/: ${absenceReason(context)}`, false);
+  if (!match) return fail(`expected ${inWords(check)}: ${absenceReason(context)}`, false);
   const value = parsePythonNumber(match[1]);
   const problems: string[] = [];
   if (Number.isNaN(value)) problems.push('is not a number');
