@@ -15,7 +15,7 @@ import { CurrentUser, Public } from '../auth/decorators.js';
 import { SessionChecker } from '../auth/session-checker.js';
 import { InvalidSessionError, SessionTokens, type VerifiedSession } from '../auth/session-tokens.js';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config/config.js';
-import { ZodBody } from '../api/zod-body.pipe.js';
+import { ZodBody } from '../http/zod.pipe.js';
 import { toHttpError } from './google-access.guard.js';
 import { GoogleIdentityVerifier } from './google-verifier.js';
 import { PeopleRepository } from './people.repository.js';

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { AuthenticatedUser } from '../auth/auth.types.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config/config.js';
-import { ZodBody } from '../api/zod-body.pipe.js';
+import { ZodBody } from '../http/zod.pipe.js';
 import { PeopleRepository } from './people.repository.js';
 import { parseRosterCsv, RosterFormatError } from './roster-csv.js';
 

@@ -8,7 +8,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable, NotFoundEx
 import type { AuthenticatedUser } from '../auth/auth.types.js';
 import { PrismaService } from '../database/database.module.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { isUuid } from '../api/ids.js';
+import { isUuid } from '../http/ids.js';
 
 @Injectable()
 export class SubmissionOwnerGuard implements CanActivate {

@@ -27,14 +27,14 @@ import type { AuthenticatedUser } from '../auth/auth.types.js';
 import { CurrentUser, Public } from '../auth/decorators.js';
 import { SessionTokens } from '../auth/session-tokens.js';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config/config.js';
-import { ZodBody } from '../api/zod-body.pipe.js';
+import { ZodBody } from '../http/zod.pipe.js';
 import { GoogleAccessTokenGuard, type GoogleAuthenticatedRequest } from '../identity/google-access.guard.js';
 import { SubmissionService } from './submission.service.js';
 import { SubmissionRepository } from './submission.repository.js';
 import { statusPath, toSubmissionResponse, toSubmissionSummary } from './submission.view.js';
 import { UploadQuotaGuard } from './upload-quota.js';
 import type { StreamedUpload } from './upload.storage.js';
-import { isUuid } from '../api/ids.js';
+import { isUuid } from '../http/ids.js';
 
 const uploadFields = z.object({
   assignment: z

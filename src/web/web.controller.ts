@@ -20,7 +20,7 @@ import { ClassService } from '../review/class.service.js';
 import { EvidenceService } from '../review/evidence.service.js';
 import { RegradeService } from '../review/regrade.service.js';
 import { matrixQuery, specIdParam, uuidParam } from '../review/http/schemas.js';
-import { ZodPipe } from '../review/http/zod.pipe.js';
+import { ZodPipe } from '../http/zod.pipe.js';
 import { FileStore } from '../submissions/file-store.js';
 import { SubmissionRepository } from '../submissions/submission.repository.js';
 import { APP_CSS, APP_JS } from './assets.js';

@@ -8,7 +8,7 @@ import { PrismaService } from '../../database/database.module.js';
 import { ClassService } from '../class.service.js';
 import { ExportService } from '../export.service.js';
 import { canvasAssignmentBody, canvasExportQuery, matrixQuery, specIdParam, uuidParam } from '../http/schemas.js';
-import { ZodPipe } from '../http/zod.pipe.js';
+import { ZodPipe } from '../../http/zod.pipe.js';
 import { RegradeService } from '../regrade.service.js';
 import { API_PREFIX } from '../routes.js';
 

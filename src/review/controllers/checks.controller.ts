@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { AuthenticatedUser } from '../../auth/auth.types.js';
 import { CurrentUser, Roles } from '../../auth/decorators.js';
 import { overrideBody, revokeBody, uuidParam } from '../http/schemas.js';
-import { ZodPipe } from '../http/zod.pipe.js';
+import { ZodPipe } from '../../http/zod.pipe.js';
 import { OverrideService } from '../override.service.js';
 import { API_PREFIX } from '../routes.js';
 

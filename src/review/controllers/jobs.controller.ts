@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { Roles } from '../../auth/decorators.js';
 import { jobParams } from '../http/schemas.js';
-import { ZodPipe } from '../http/zod.pipe.js';
+import { ZodPipe } from '../../http/zod.pipe.js';
 import { RerunService } from '../rerun.service.js';
 import { API_PREFIX } from '../routes.js';
 

@@ -8,7 +8,7 @@ import { CountedService } from '../counted.service.js';
 import { EvidenceService } from '../evidence.service.js';
 import { ExportService } from '../export.service.js';
 import { pinBody, rerunBody, uuidParam } from '../http/schemas.js';
-import { ZodPipe } from '../http/zod.pipe.js';
+import { ZodPipe } from '../../http/zod.pipe.js';
 import { RerunService } from '../rerun.service.js';
 import { API_PREFIX } from '../routes.js';
 
