@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { parseSubmission, type ReadLimits, sniffKind } from '../ingest/submission.reader.js';
 import type { SpecRegistry } from '../specs/spec.registry.js';
-import type { RerunJobData } from '../review/rerun-job.js';
+import { type RerunJobData, rerunJobSchema } from '../queue/queue.names.js';
 import { withJobDir } from './job-dir.js';
 import { placeOnnxWithData } from './onnx-external-data.js';
 import { runRerun, runnerSessionOptions, type RerunOptions } from './rerun.pipeline.js';
@@ -71,7 +71,9 @@ export class RerunJobHandler {
     await this.runner.close();
   }
 
-  async handle(jobId: string, data: RerunJobData): Promise<RerunJobResult> {
+  async handle(jobId: string, payload: RerunJobData): Promise<RerunJobResult> {
+    // The queue is a boundary: a payload of another shape is refused before anything is read or run.
+    const data = rerunJobSchema.parse(payload);
     await this.warming;
     const done = await this.reruns.byJob(jobId);
     if (done) return { outcome: 'already-recorded', rerunId: done };

@@ -6,8 +6,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
-import { RERUN_QUEUE } from '../queue/queue.names.js';
-import type { RerunJobData } from '../review/rerun-job.js';
+import { RERUN_QUEUE, type RerunJobData } from '../queue/queue.names.js';
 import { RerunJobHandler, type RerunJobResult } from './rerun-job.handler.js';
 
 /** One GPU, one re-run: the concurrency of this queue in a worker process. */

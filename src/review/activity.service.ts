@@ -8,7 +8,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { PrismaService } from '../database/database.module.js';
 import { type FlagsByDay, flagsByDay, queueLengthHistory, type RerunTime, rerunTimeByDay } from './logic/activity.js';
-import { RERUN_QUEUE, type RerunJobData } from './rerun-job.js';
+import { RERUN_QUEUE, type RerunJobData } from '../queue/queue.names.js';
 import { queueCall } from './rerun.service.js';
 
 export interface RerunQueueView {

@@ -1,4 +1,5 @@
-import { checksToRerun, rerunJobId } from './rerun-job.js';
+import { rerunJobId } from '../queue/queue.names.js';
+import { checksToRerun } from './rerun-job.js';
 
 describe('re-run jobs', () => {
   it('derive the job id from the submission and the set of checks', () => {

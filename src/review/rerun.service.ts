@@ -9,7 +9,8 @@ import type { Job, JobStatus, Queue } from 'bull';
 import type { AuthenticatedUser } from '../auth/auth.types.js';
 import { PrismaService } from '../database/database.module.js';
 import { auditEvent, submissionSubject } from './data/audit.js';
-import { checksToRerun, RERUN_PRIORITY, RERUN_QUEUE, type RerunJobData, rerunJobId } from './rerun-job.js';
+import { RERUN_PRIORITY, RERUN_QUEUE, type RerunJobData, rerunJobId } from '../queue/queue.names.js';
+import { checksToRerun } from './rerun-job.js';
 
 export interface JobView {
   queue: string;

@@ -21,7 +21,7 @@ import { GraderServices } from './grader-services.js';
 import { OverrideService } from './override.service.js';
 import { RegradeEvaluator } from './regrade-evaluator.js';
 import { RegradeService } from './regrade.service.js';
-import { RERUN_QUEUE } from './rerun-job.js';
+import { RERUN_QUEUE } from '../queue/queue.names.js';
 import { RerunService } from './rerun.service.js';
 
 @Module({

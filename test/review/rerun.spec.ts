@@ -4,7 +4,7 @@
  * watched over HTTP until it ends. A stand-in worker (a plain Bull consumer) plays the GPU worker.
  */
 import Bull from 'bull';
-import { rerunJobId } from '../../src/review/rerun-job.js';
+import { rerunJobId } from '../../src/queue/queue.names.js';
 import { CLASS, lastAttempt, seedClass, type SeededClass } from './support/class-fixture.js';
 import { REDIS_URL, startReviewApp, type ReviewApp } from './support/review-app.js';
 
