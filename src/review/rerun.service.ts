@@ -10,6 +10,7 @@ import type { AuthenticatedUser } from '../auth/auth.types.js';
 import { PrismaService } from '../database/database.module.js';
 import { auditEvent, submissionSubject } from './data/audit.js';
 import { RERUN_PRIORITY, RERUN_QUEUE, type RerunJobData, rerunJobId } from '../queue/queue.names.js';
+import { TimeoutError, withTimeout } from '../queue/with-timeout.js';
 import { checksToRerun } from './rerun-job.js';
 
 export interface JobView {
@@ -38,17 +39,11 @@ const FINISHED: ReadonlySet<string> = new Set(['completed', 'failed']);
 const QUEUE_TIMEOUT_MS = 5_000;
 
 export async function queueCall<T>(what: string, work: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ServiceUnavailableException(`the job queue (Redis) did not answer within ${QUEUE_TIMEOUT_MS / 1000} s while ${what}; try again`)),
-      QUEUE_TIMEOUT_MS,
-    );
-  });
   try {
-    return await Promise.race([work(), timeout]);
-  } finally {
-    clearTimeout(timer);
+    return await withTimeout(work(), QUEUE_TIMEOUT_MS, 'the job queue (Redis)');
+  } catch (error) {
+    if (!(error instanceof TimeoutError)) throw error;
+    throw new ServiceUnavailableException(`the job queue (Redis) did not answer within ${QUEUE_TIMEOUT_MS / 1000} s while ${what}; try again`);
   }
 }
 
