@@ -23,3 +23,6 @@ export const PROJECT_ROOT: string = (() => {
 })();
 
 export const projectPath = (...parts: string[]): string => join(PROJECT_ROOT, ...parts);
+
+/** The re-run's PyTorch runner of this checkout (runner/torch_runner.py), whatever the working directory. */
+export const DEFAULT_RUNNER_SCRIPT = projectPath('runner', 'torch_runner.py');

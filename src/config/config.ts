@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_RUNNER_SCRIPT } from '../rerun/runner-client.js';
+import { DEFAULT_RUNNER_SCRIPT } from '../paths.js';
 
 /** Environment → typed configuration. Bad values stop the process at start with the variable named. */
 const environmentSchema = z.object({

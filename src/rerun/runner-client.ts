@@ -30,13 +30,10 @@ import {
   type RunnerTask,
   type StudentErrorCode,
 } from './runner-protocol.js';
-import { projectPath } from '../paths.js';
+import { DEFAULT_RUNNER_SCRIPT } from '../paths.js';
 
-/**
- * runner/torch_runner.py of this checkout, found from this file (src/rerun or dist/rerun, both two levels
- * below the repository root), so the default does not depend on the working directory.
- */
-export const DEFAULT_RUNNER_SCRIPT = projectPath('runner', 'torch_runner.py');
+/** runner/torch_runner.py of this checkout (src/paths.ts, where config.ts reads it too). */
+export { DEFAULT_RUNNER_SCRIPT };
 export const DEFAULT_RUNNER_COMMAND: readonly string[] = ['/usr/bin/python3', DEFAULT_RUNNER_SCRIPT];
 
 export interface RunnerClientOptions {
