@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SubmissionDocument } from '../ingest/document.js';
 import { documentText } from '../grading/evidence.js';
-import { regex } from '../grading/patterns.js';
+import { SearchableText } from '../grading/patterns.js';
 import { type LoadedSpec, loadSpecFile, SpecError } from './spec.loader.js';
 
 export type Recognition = { spec: LoadedSpec } | { spec: null; reason: string };
@@ -70,7 +70,8 @@ export class SpecRegistry {
 
   /** How the hand-in fits every spec, best first (pure: tests and `spec test` show it). */
   fits(document: SubmissionDocument): Fit[] {
-    return rankFits(this.specs.map((loaded) => fitOf(loaded, documentText(document))));
+    const text = new SearchableText(documentText(document));
+    return rankFits(this.specs.map((loaded) => fitOf(loaded, text)));
   }
 
   /**
@@ -115,13 +116,13 @@ export class SpecRegistry {
   }
 }
 
-function fitOf(loaded: LoadedSpec, text: string): Fit {
+function fitOf(loaded: LoadedSpec, text: SearchableText): Fit {
   const { all, none, headings, minShare, prefer } = loaded.spec.recognise;
-  const missing = all.filter((p) => !regex(p).test(text));
-  const excluded = none.find((p) => regex(p).test(text));
-  const headingsFound = headings.filter((p) => regex(p).test(text)).length;
+  const missing = all.filter((p) => !text.test(p));
+  const excluded = none.find((p) => text.test(p));
+  const headingsFound = headings.filter((p) => text.test(p)).length;
   const headingShare = headings.length === 0 ? 1 : headingsFound / headings.length;
-  const preferred = prefer.filter((p) => regex(p).test(text)).length;
+  const preferred = prefer.filter((p) => text.test(p)).length;
   const eligible = missing.length === 0 && !excluded && headingShare + 1e-9 >= minShare;
   return { loaded, missing, excluded, headingsFound, headingShare, preferred, eligible };
 }

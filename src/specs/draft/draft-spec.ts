@@ -1,4 +1,5 @@
 import { escapeRegex } from '../../grading/exercise-id.js';
+import { HEADING_LINE_START } from '../../grading/patterns.js';
 import type { LessonOutline, OutlineExercise } from './lesson-outline.js';
 
 /**
@@ -185,8 +186,11 @@ function draftExercise(exercise: OutlineExercise): DraftExercise {
   return { id: exercise.id, title: exercise.title, checks, notes };
 }
 
-/** A heading's start: markdown's # and **, or a code cell's `# @title` (exercises headed only there). */
-const LINE_START = String.raw`^[ \t#*_]*(?:@title[ \t]+[*_]*[ \t]*)?`;
+/**
+ * A heading's start: markdown's # and **, or a code cell's `# @title` (exercises headed only there).
+ * Recognition knows this start (SearchableText, patterns.ts, tests the rest of the pattern first).
+ */
+const LINE_START = HEADING_LINE_START;
 
 /** Between two words of a heading: anything but letters and digits (markdown's `_emphasis_` too). */
 const WORD_GAP = String.raw`[\W_]+`;
