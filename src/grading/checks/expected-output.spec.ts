@@ -57,6 +57,12 @@ describe('expected_output', () => {
     expect(stub.status).toBe('fail');
   });
 
+  it('finds a short line only as a whole printed line: "2" is not in "12"', () => {
+    expect(run(['2', '4'], 'exact', '12\n14\n').status).toBe('fail');
+    expect(run(['2', '4'], 'exact', '2\n4\n').status).toBe('pass');
+    expect(run(['b is less than a'], 'exact', '>>> b is less than a\n').status).toBe('pass');
+  });
+
   it('ignores rules and blank lines of the block', () => {
     expect(run(['-----', '', 'done'], 'exact', 'done\n')).toMatchObject({ status: 'pass', evidence: '1 of 1 expected line found in the output' });
   });

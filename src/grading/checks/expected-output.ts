@@ -98,15 +98,18 @@ function compareLines(
   let clipped = 0;
   for (const line of expected) {
     let at = printed.findIndex((p, i) => !used.has(i) && p.key === line.key);
-    if (at < 0) at = printed.findIndex((p, i) => !used.has(i) && p.key.includes(line.key));
-    if (at < 0) at = printed.findIndex((p) => p.key.includes(line.key));
+    // Inside a longer printed line only when the line says enough: "2" is not found in "12".
+    const partOfLine = line.key.length >= MIN_PART_OF_LINE;
+    if (at < 0 && partOfLine) at = printed.findIndex((p, i) => !used.has(i) && p.key.includes(line.key));
+    if (at < 0 && partOfLine) at = printed.findIndex((p) => p.key.includes(line.key));
     if (at >= 0) {
       used.add(at);
       found += 1;
       continue;
     }
+    // Only a long line can have been wrapped; a short one found across line breaks is a coincidence.
     unwrapped ??= squash(lineKey(output.split('\n').join(''), match));
-    if (unwrapped.includes(squash(line.key))) {
+    if (line.key.length >= MIN_CLIPPED && unwrapped.includes(squash(line.key))) {
       found += 1;
     } else if (printCutsLines && printed.some((p) => p.key.length >= MIN_CLIPPED && line.key.startsWith(p.key))) {
       found += 1;
@@ -117,6 +120,9 @@ function compareLines(
   }
   return { found, missing, clipped };
 }
+
+/** The shortest expected line looked for inside longer printed lines (shorter ones must be a whole line). */
+const MIN_PART_OF_LINE = 8;
 
 /** The shortest printed start of a line that stands for the whole line when the print clipped it. */
 const MIN_CLIPPED = 30;
