@@ -5,12 +5,14 @@
  * DATABASE_URL or, when unset, an embedded Postgres under .data/.
  */
 import 'reflect-metadata';
+import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import { parseCliArguments, type RerunArguments, UsageError, USAGE } from './cli/arguments.js';
 import { formatReading, readCommand } from './cli/read-command.js';
 import { formatRerun, rerunCommand } from './cli/rerun-command.js';
 import { collectInputs } from './cli/collect-files.js';
 import { formatSummary, formatTable } from './cli/report-table.js';
+import { canvasGradebookOf } from './cli/canvas-gradebook.js';
 import { createGradingContext } from './app/grading-context.js';
 import { loadConfig } from './config/config.js';
 import type { FileReport } from './grading/grade.types.js';
@@ -52,6 +54,12 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     bar?.stop();
     await context.close();
+  }
+  if (args.canvasCsv) {
+    const gradebook = canvasGradebookOf(reports);
+    await writeFile(args.canvasCsv, gradebook.csv);
+    const left = gradebook.unmatched.length > 0 ? `; left out (no Canvas name, no Gmail): ${gradebook.unmatched.join(', ')}` : '';
+    process.stderr.write(`grade: Canvas gradebook ${args.canvasCsv}: ${gradebook.students} students × ${gradebook.columns.length} lessons${left}\n`);
   }
   if (args.json) {
     process.stdout.write(`${JSON.stringify(reports.map(stripInternal), null, 2)}\n`);

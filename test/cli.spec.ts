@@ -60,6 +60,22 @@ describe('grade CLI', () => {
     expect(await count('Submission')).toBe(9);
   });
 
+  it('writes a Canvas gradebook with --canvas-csv: a column per lesson, a row per student by the Canvas id in the file name', async () => {
+    const out = join(downloads, '..', `gradebook-${process.pid}.csv`);
+    const run = await cli(['--no-store', '--canvas-csv', out, downloads], env);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^grade: Canvas gradebook .*gradebook-\d+\.csv: 8 students × 1 lessons\n$/);
+    const rows = (await readFile(out, 'utf8')).split('\r\n');
+    expect(rows[0]).toBe('Student,ID,SIS User ID,SIS Login ID,Section,"BIO 1173 Class 06.2: ONNX Runtime (ResNet101, 512 px) [class_06_2]"');
+    expect(rows[1]).toBe('    Points Possible,,,,,100');
+    expect(rows).toContainEqual(expect.stringMatching(/^Student,\d+,,,,100$/));
+    expect(rows).toContainEqual(expect.stringMatching(/^Nguyen,\d+,,,,90$/));
+    // Rejected files (the .docx, the truncated notebook) are not in the gradebook.
+    expect(rows.filter((r) => r !== '').length).toBe(2 + 8);
+    await rm(out, { force: true });
+    expect((await cli(['--canvas-csv', '', downloads], env)).stderr).toMatch(/--canvas-csv needs a file name/);
+  });
+
   it('changes nothing when the same files are graded again', async () => {
     const before = await Promise.all(['Submission', 'Grade', 'CheckResult', 'ExerciseScore'].map(count));
     const run = await cli([downloads, '--quiet'], env);

@@ -18,6 +18,8 @@ export interface CliArguments {
   rerun: RerunArguments | null;
   /** `read FILE`: show what the reader saw in one hand-in (no grading). */
   read: string | null;
+  /** `--canvas-csv FILE`: also write a Canvas gradebook, one column per lesson graded. */
+  canvasCsv: string | null;
 }
 
 export const USAGE = `Usage: npm run grade -- [options] [files or folders...]
@@ -32,6 +34,8 @@ Options:
   --json          print the JSON contract (one object per file, as an array) instead of the table
   --no-store      grade without writing to the database
   --quiet         no progress bar
+  --canvas-csv F  also write F, a gradebook Canvas imports: one column per lesson graded, one row per
+                  student (the Canvas user id in the file's name, else the Gmail the hand-in printed)
   -h, --help      this text
 
 Re-run (measures the student's real model; PyTorch through runner/torch_runner.py, ONNX Runtime in-process):
@@ -64,6 +68,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
         json: { type: 'boolean', default: false },
         'no-store': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        'canvas-csv': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         rerun: { type: 'boolean', default: false },
         weights: { type: 'string' },
@@ -86,7 +91,15 @@ export function parseCliArguments(argv: string[]): CliArguments {
     help: values.help ?? false,
     rerun: values.rerun ? rerunArguments(values, positionals) : null,
     read,
+    canvasCsv: canvasCsvArgument(values['canvas-csv'], read !== null || values.rerun === true),
   };
+}
+
+function canvasCsvArgument(value: string | boolean | undefined, elsewhere: boolean): string | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError('--canvas-csv needs a file name');
+  if (elsewhere) throw new UsageError('--canvas-csv goes with grading, not with read or --rerun');
+  return value;
 }
 
 /** `read FILE`: exactly one file, and none of the grading options. */

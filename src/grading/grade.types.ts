@@ -116,7 +116,8 @@ export interface GradeReport {
    * submittedBy / onRoster: the verified uploader and whether the roster knows them (API uploads only).
    */
   student: { email: string | null; verified: boolean | null; submittedBy?: string; onRoster?: boolean };
-  spec: { id: string; version: string; hash: string };
+  /** The rubric that produced the grade; `title` and `revision` (the lesson revision) are for people. */
+  spec: { id: string; version: string; hash: string; title?: string; revision?: string };
   graderVersion: string;
   score: number;
   maxScore: number;

@@ -116,7 +116,7 @@ export class SubmissionGrader {
       sha256: FileStore.sha256(loaded.bytes),
       // Verification against Google happens where a token is presented (the upload API), not here.
       student: { email: result.email, verified: null },
-      spec: { id: spec.id, version: spec.version, hash },
+      spec: { id: spec.id, version: spec.version, hash, title: spec.title, ...(spec.revision ? { revision: spec.revision } : {}) },
       graderVersion: GRADER_VERSION,
       score: result.score,
       maxScore: result.maxScore,

@@ -47,15 +47,23 @@ export function canvasAssignmentHeader(column: CanvasAssignmentColumn): string {
 }
 
 export function formatCanvasGradebook(column: CanvasAssignmentColumn, students: CanvasStudentRow[]): string {
-  const header = [...CANVAS_STUDENT_COLUMNS, canvasAssignmentHeader(column)];
-  const pointsPossible = [CANVAS_POINTS_POSSIBLE, '', '', '', '', formatPoints(column.pointsPossible)];
+  return formatCanvasGradebookColumns([column], students.map(({ score, ...student }) => ({ ...student, scores: [score] })));
+}
+
+/** A student's row of a gradebook with several assignments: one score per column, in column order. */
+export type CanvasStudentScores = Omit<CanvasStudentRow, 'score'> & { scores: (number | null)[] };
+
+/** The gradebook with one column per assignment (a class's whole course, or the CLI's folder). */
+export function formatCanvasGradebookColumns(columns: CanvasAssignmentColumn[], students: CanvasStudentScores[]): string {
+  const header = [...CANVAS_STUDENT_COLUMNS, ...columns.map(canvasAssignmentHeader)];
+  const pointsPossible = [CANVAS_POINTS_POSSIBLE, '', '', '', '', ...columns.map((c) => formatPoints(c.pointsPossible))];
   const rows = students.map((s) => [
     s.student,
     s.canvasUserId ?? '',
     s.sisUserId ?? '',
     s.sisLoginId ?? '',
     s.section ?? '',
-    s.score === null ? '' : formatPoints(s.score),
+    ...columns.map((_, i) => (s.scores[i] === null || s.scores[i] === undefined ? '' : formatPoints(s.scores[i]!))),
   ]);
   return csvRows([header, pointsPossible, ...rows]);
 }
