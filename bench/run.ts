@@ -2,8 +2,9 @@
  * `npm run bench [-- section...]`: runs the benchmarks and prints their numbers as JSON lines.
  * Sections: numpy, static, pdf, colab (the real Colab prints in REFERENCE_DIR), rerun (slow: builds a ResNet101 and runs it on the CPU),
  * rerun-load (per-sample logits cost, quiet and under a competing load), api, review,
- * pages (the class page for 300 students in chromium).
- * Without arguments: numpy, static, pdf, colab. Speed targets live here, never in the tests.
+ * pages (the class page for 300 students in chromium), course (recognition among every lesson's spec, and static grading
+ * with database writes against its floor: read, sha256, JSON.parse).
+ * Without arguments: numpy, static, pdf, colab, course. Speed targets live here, never in the tests.
  */
 const SECTIONS: Record<string, () => Promise<unknown>> = {
   numpy: async () => (await import('./numpy-random.bench.js')).benchNumpyRandom(),
@@ -15,9 +16,10 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   api: async () => (await import('./api.bench.js')).benchApi(),
   review: async () => (await import('./review.bench.js')).benchReview(),
   pages: async () => (await import('./pages.bench.js')).benchPages(),
+  course: async () => (await import('./course.bench.js')).benchCourse(),
 };
 
-const DEFAULT_SECTIONS = ['numpy', 'static', 'pdf', 'colab'];
+const DEFAULT_SECTIONS = ['numpy', 'static', 'pdf', 'colab', 'course'];
 
 async function main(): Promise<void> {
   const requested = process.argv.slice(2);

@@ -39,6 +39,23 @@ const SEEDS = [0, 1, 7, 123, 2024, 31337, 4294967295, 42];
 /** Figure sizes (KB per figure, 4 figures a notebook): from ~100 KB to ~5 MB notebooks. */
 const IMAGE_KB = [8, 25, 60, 120, 250, 500, 800, 880];
 
+/**
+ * The bench's hand-ins, written under `folder` (created): `count` Class_06_2 notebooks of ~0.2–4.8 MB
+ * from eight base notebooks (one per seed and figure size); each copy differs in its Gmail, so every
+ * file is a distinct submission. Returns their paths. The `course` bench grades the same files.
+ */
+export async function writeStaticNotebooks(folder: string, count = 200): Promise<string[]> {
+  const bases = SEEDS.map((seed, i) => notebookText(buildSubmission({ seed, imagesKb: IMAGE_KB[i], email: 'student@gmail.com' })));
+  const files: string[] = [];
+  await mkdir(folder, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const path = join(folder, `s${String(i).padStart(3, '0')}_${1000 + i}_${5000 + i}_Class_06_2.S${i}.ipynb`);
+    await writeFile(path, bases[i % bases.length].replaceAll('student@gmail.com', `student${i}@gmail.com`));
+    files.push(path);
+  }
+  return files;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -48,15 +65,7 @@ export async function benchStaticGrading(count = 200): Promise<StaticGradingBenc
   const database = await createTestDatabase('bench_static');
   const opened = await openDatabase({ databaseUrl: database.url, embeddedDir: join(folder, 'unused') });
   try {
-    // Eight base notebooks; each copy differs in its Gmail, so every file is a distinct submission.
-    const bases = SEEDS.map((seed, i) => notebookText(buildSubmission({ seed, imagesKb: IMAGE_KB[i], email: 'student@gmail.com' })));
-    const files: string[] = [];
-    await mkdir(join(folder, 'in'));
-    for (let i = 0; i < count; i++) {
-      const path = join(folder, 'in', `s${String(i).padStart(3, '0')}_${1000 + i}_${5000 + i}_Class_06_2.S${i}.ipynb`);
-      await writeFile(path, bases[i % bases.length].replaceAll('student@gmail.com', `student${i}@gmail.com`));
-      files.push(path);
-    }
+    const files = await writeStaticNotebooks(join(folder, 'in'), count);
     const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
     const registry = await SpecRegistry.load(projectPath('grading-specs'));
     const limits = { maxBytes: 100 * 1024 * 1024, pdfTimeoutMs: 30_000, maxPdfPages: 300 };
