@@ -39,6 +39,11 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const context = await createGradingContext({ store: args.store });
+  if (args.assignment && !context.registry.byId(args.assignment)) {
+    await context.close();
+    process.stderr.write(`grade: --assignment ${args.assignment}: no such lesson in ${loadConfig().specsDir}\n`);
+    return 2;
+  }
   const showProgress = !args.quiet && !args.json && process.stderr.isTTY && inputs.files.length > 1;
   const bar = showProgress
     ? new cliProgress.SingleBar({ format: 'grading [{bar}] {value}/{total} {file}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
@@ -48,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     bar?.start(inputs.files.length, 0, { file: '' });
     for (const file of inputs.files) {
       bar?.update({ file: file.split('/').pop() });
-      reports.push(await context.grader.gradeFile(file));
+      reports.push(await context.grader.gradeFile(file, { assignment: args.assignment ?? undefined }));
       bar?.increment();
     }
   } finally {

@@ -12,6 +12,7 @@ import { closePdfExtraction } from '../src/ingest/pdf/extract.js';
 import { readNotebook } from '../src/ingest/notebook.reader.js';
 import { buildSubmission, FIXTURE_VARIANTS, writeFixtureFiles } from './fixtures/submissions.js';
 import { printNotebookToPdf } from './support/print-pdf.js';
+import { REFERENCE_DIR } from './support/reference.js';
 
 describe('grade CLI', () => {
   let database: TestDatabase;
@@ -74,6 +75,18 @@ describe('grade CLI', () => {
     expect(rows.filter((r) => r !== '').length).toBe(2 + 8);
     await rm(out, { force: true });
     expect((await cli(['--canvas-csv', '', downloads], env)).stderr).toMatch(/--canvas-csv needs a file name/);
+  });
+
+  it('grades a hand-in two lessons fit equally by the lesson --assignment names, and says which otherwise', async () => {
+    const copy = join(REFERENCE_DIR, 'course', 'solutions', 'Assignment_02_Solutions@390f879.ipynb');
+    const unnamed = await cli(['--no-store', copy], env);
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toMatch(/cannot tell which lesson this is: it fits assigment_02_rev4 .* and assignment_02_rev1 /);
+    const named = await cli(['--no-store', '--json', '--assignment', 'assignment_02_rev1', copy], env);
+    expect(named.code).toBe(0);
+    expect(JSON.parse(named.stdout)[0]).toMatchObject({ status: 'graded', spec: { id: 'assignment_02_rev1', revision: 'rev1' } });
+    const unknown = await cli(['--no-store', '--assignment', 'class_99_9', copy], env);
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringMatching(/--assignment class_99_9: no such lesson/) });
   });
 
   it('changes nothing when the same files are graded again', async () => {

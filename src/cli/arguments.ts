@@ -20,6 +20,8 @@ export interface CliArguments {
   read: string | null;
   /** `--canvas-csv FILE`: also write a Canvas gradebook, one column per lesson graded. */
   canvasCsv: string | null;
+  /** `--assignment ID`: the lesson these hand-ins were given for: decides between lessons a file fits equally. */
+  assignment: string | null;
 }
 
 export const USAGE = `Usage: npm run grade -- [options] [files or folders...]
@@ -34,6 +36,8 @@ Options:
   --json          print the JSON contract (one object per file, as an array) instead of the table
   --no-store      grade without writing to the database
   --quiet         no progress bar
+  --assignment ID the lesson the files were handed in for (a spec id, e.g. class_03_2_rev3): decides
+                  for a file that two lessons fit equally (a lesson copied under two names)
   --canvas-csv F  also write F, a gradebook Canvas imports: one column per lesson graded, one row per
                   student (the Canvas user id in the file's name, else the Gmail the hand-in printed)
   -h, --help      this text
@@ -69,6 +73,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
         'no-store': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         'canvas-csv': { type: 'string' },
+        assignment: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         rerun: { type: 'boolean', default: false },
         weights: { type: 'string' },
@@ -92,7 +97,14 @@ export function parseCliArguments(argv: string[]): CliArguments {
     rerun: values.rerun ? rerunArguments(values, positionals) : null,
     read,
     canvasCsv: canvasCsvArgument(values['canvas-csv'], read !== null || values.rerun === true),
+    assignment: assignmentArgument(values.assignment),
   };
+}
+
+function assignmentArgument(value: string | boolean | undefined): string | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || !/^[a-z0-9_]{1,64}$/.test(value)) throw new UsageError(`--assignment needs a spec id such as class_06_2, not '${String(value)}'`);
+  return value;
 }
 
 function canvasCsvArgument(value: string | boolean | undefined, elsewhere: boolean): string | null {

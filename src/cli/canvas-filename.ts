@@ -8,7 +8,8 @@ export interface CanvasName {
   userId: string;
 }
 
-const CANVAS_PATTERN = /^([a-z][a-z-]*)_(late_)?(\d+)_(\d+)_/i;
+// Canvas's user and submission ids are long numbers: "Class_02_4_Solutions" is not "class", user 02.
+const CANVAS_PATTERN = /^([a-z][a-z-]*)_(late_)?(\d{3,})_(\d{3,})_/i;
 
 export function parseCanvasFilename(filename: string): CanvasName | null {
   const match = CANVAS_PATTERN.exec(filename);

@@ -48,13 +48,16 @@ export class SubmissionGrader {
   ) {}
 
   /** The CLI's path: a file on disk, graded and stored. */
-  async gradeFile(path: string): Promise<StoredFileReport> {
-    return (await this.gradeFileWithDocument(path)).report;
+  async gradeFile(path: string, options: Pick<EvaluateOptions, 'assignment'> = {}): Promise<StoredFileReport> {
+    return (await this.gradeFileWithDocument(path, options)).report;
   }
 
   /** gradeFile, handing back the parsed hand-in too (null when it could not be read): `grade --rerun`
    * measures the same Document it graded instead of reading the file twice. */
-  async gradeFileWithDocument(path: string): Promise<{ report: StoredFileReport; document: SubmissionDocument | null }> {
+  async gradeFileWithDocument(
+    path: string,
+    options: Pick<EvaluateOptions, 'assignment'> = {},
+  ): Promise<{ report: StoredFileReport; document: SubmissionDocument | null }> {
     let loaded;
     try {
       loaded = await loadSubmissionFile(path, this.limits);
@@ -62,7 +65,7 @@ export class SubmissionGrader {
       return { report: { ...rejected(error, null), file: basename(path) }, document: null };
     }
     const storedPath = this.fileStore ? (await this.fileStore.put(loaded.bytes)).path : path;
-    const { report, document } = await this.evaluateWithDocument(loaded);
+    const { report, document } = await this.evaluateWithDocument(loaded, options);
     return { report: await this.store(loaded, storedPath, report), document };
   }
 
