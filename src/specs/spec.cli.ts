@@ -28,7 +28,6 @@ const USAGE = `usage: npm run spec -- <command>
 
 class UsageError extends Error {}
 
-
 interface Options {
   positional: string[];
   against: string[];
@@ -103,6 +102,10 @@ async function test(options: Options): Promise<number> {
     const recognised = registry?.recognise(document);
     const who = recognised?.spec ? `${recognised.spec.spec.id}${recognised.spec.spec.revision ? ` ${recognised.spec.spec.revision}` : ''}` : 'none';
     process.stdout.write(`\n${basename(path)}: ${result.score}/${result.maxScore} (recognised among all specs as: ${who})\n`);
+    for (const check of result.preliminaries) {
+      const evidence = check.status === 'pass' ? '' : `  ${check.evidence.slice(0, 150)}`;
+      process.stdout.write(`  ${check.id.padEnd(13)} ${check.status.padEnd(8)} ${String(check.points).padStart(5)}/${check.maxPoints}${evidence}\n`);
+    }
     for (const exercise of result.exercises) {
       const failing = exercise.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.evidence}`);
       process.stdout.write(

@@ -77,7 +77,7 @@ export function email(check: Of<'email'>, context: CheckContext): CheckOutcome {
   if (match) return pass(`${quote(match[0])} printed by ${where(context)}`);
   const warning = matchingLines(context.evidence.output, /WARNING.*/);
   if (warning.length > 0) return fail(`no address; ${where(context)} printed ${warning.map(quote).join(', ')}`, true);
-  return fail(`no address matching /${check.pattern}/: ${absenceReason(context)}`, context.evidence.executed);
+  return fail(`no ${/gmail/i.test(check.pattern) ? 'Gmail ' : 'e-mail '}address printed: ${absenceReason(context)}`, context.evidence.executed);
 }
 
 /** The address an `email` check would credit, for the grade's student field. */

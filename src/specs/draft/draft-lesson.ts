@@ -52,7 +52,7 @@ export async function draftLesson(lessonPath: string, runPaths: string[], option
   const stem = outline.badgeFile ? outline.badgeFile.replace(/\.ipynb$/, '') : lessonStem(basename(lessonPath));
   // One assignment per lesson revision: a hand-in of another revision is told so, never graded by this one.
   const id = options.id ?? specIdFor(revision ? `${stem}_${revision}` : stem);
-  const draft = draftSpec(outline, { id, revision, lessonFile: basename(lessonPath) });
+  const draft = draftSpec(outline, { id, revision });
   const runs: CalibrationRun[] = [];
   for (const path of runPaths) runs.push({ name: basename(path), document: await readNotebookFile(path) });
   calibrate(draft, runs);

@@ -82,7 +82,7 @@ export function specIdFor(stem: string): string {
   return stem.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 }
 
-export function draftSpec(outline: LessonOutline, options: { id: string; revision?: string; lessonFile?: string }): DraftSpec {
+export function draftSpec(outline: LessonOutline, options: { id: string; revision?: string }): DraftSpec {
   const sections: DraftSection[] = [];
   if (outline.identityCell) {
     sections.push({
