@@ -3,7 +3,7 @@
  * also found in its other spellings (dots, +tag, googlemail.com: see canonicalEmail).
  */
 import type { Role } from '../auth/auth.types.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { canonicalEmail } from './identity-match.js';
 import type { RosterEntry } from './roster-csv.js';
 
@@ -18,6 +18,8 @@ export interface RosterImportSummary {
   course: string;
   people: { created: number; updated: number };
   enrollments: { created: number; updated: number };
+  /** Stored grades whose `not_on_roster` flag the new roster answers (the uploader is on it now). */
+  grades: { nowOnRoster: number };
 }
 
 const PERSON = { id: true, email: true, role: true, name: true } as const;
@@ -86,6 +88,7 @@ export class PeopleRepository {
       course: courseCode,
       people: { created: 0, updated: 0 },
       enrollments: { created: 0, updated: 0 },
+      grades: { nowOnRoster: 0 },
     };
     const existing = new Map<string, PersonRecord>();
     for (const entry of entries) {
@@ -129,6 +132,7 @@ export class PeopleRepository {
           summary.enrollments.created++;
         }
       }
+      summary.grades.nowOnRoster = await clearNotOnRoster(tx, entries.map((e) => e.email.toLowerCase()));
       await tx.auditEvent.create({
         data: { actor, action: 'roster.import', subject: `course:${courseCode}`, data: { ...summary, rows: entries.length } },
       });
@@ -139,4 +143,24 @@ export class PeopleRepository {
   private async audit(actor: string, action: string, subject: string, data: Record<string, unknown>): Promise<void> {
     await this.prisma.auditEvent.create({ data: { actor, action, subject, data: data as object } });
   }
+}
+
+/**
+ * A grade stored before its uploader was on the roster keeps a stale `not_on_roster` badge, shown to
+ * the student too. When a roster import enrols the Google-verified uploader, the flag goes (from the
+ * grade's flags and its stored report, whose `student.onRoster` becomes true); scores do not change
+ * (the flag holds no points). Returns how many grades changed.
+ */
+async function clearNotOnRoster(tx: Prisma.TransactionClient, emails: string[]): Promise<number> {
+  if (emails.length === 0) return 0;
+  const withoutFlag = (column: Prisma.Sql) => Prisma.sql`COALESCE(
+    (SELECT jsonb_agg(f) FROM jsonb_array_elements(${column}) AS f WHERE f->>'name' <> 'not_on_roster'), '[]'::jsonb)`;
+  return tx.$executeRaw`
+    UPDATE "Grade" AS g
+       SET flags = ${withoutFlag(Prisma.sql`g.flags`)},
+           report = jsonb_set(jsonb_set(g.report, '{flags}', ${withoutFlag(Prisma.sql`g.report->'flags'`)}), '{student,onRoster}', 'true'::jsonb)
+      FROM "Submission" AS s
+     WHERE s.id = g."submissionId"
+       AND g.flags @> '[{"name": "not_on_roster"}]'::jsonb
+       AND lower(s."verifiedEmail") = ANY(${emails}::text[])`;
 }

@@ -85,6 +85,30 @@ describe('Google identity', () => {
       expect(mine.body.submissions.map((s: { submissionId: string }) => s.submissionId)).toEqual([response.body.submissionId]);
     });
 
+    it('drops the stored not_on_roster badge once a roster import enrols the uploader, and changes no score', async () => {
+      const [before] = await api.sql<{ id: string; score: number }>(
+        `SELECT g.id, g.score FROM "Grade" g JOIN "Submission" s ON s.id = g."submissionId" WHERE s."verifiedEmail" = $1`, [STRANGER],
+      );
+      const instructor = await api.sessionFor('prof.lee@utsa.edu', 'instructor');
+      const roster = await api.http
+        .post('/api/roster')
+        .set('Authorization', `Bearer ${instructor}`)
+        .attach('file', Buffer.from(`Name,Email,Gmail,Section\nNot Enrolled,nfriend@utsa.edu,${STRANGER},002\n`), 'late-adds.csv');
+      expect(roster.status).toBe(200);
+      expect(roster.body.grades).toEqual({ nowOnRoster: 1 });
+      const [after] = await api.sql<{ score: number; flags: { name: string }[]; student: { onRoster: boolean } }>(
+        `SELECT score, flags, report->'student' AS student FROM "Grade" WHERE id = $1`, [before.id],
+      );
+      expect(after.flags.map((f) => f.name)).not.toContain('not_on_roster');
+      expect(after.flags.map((f) => f.name)).toContain('gmail_mismatch');
+      expect(after.student.onRoster).toBe(true);
+      expect(after.score).toBe(before.score);
+      // Importing the same roster again finds nothing left to change.
+      const again = await api.http.post('/api/roster').set('Authorization', `Bearer ${instructor}`)
+        .attach('file', Buffer.from(`Name,Email,Gmail,Section\nNot Enrolled,nfriend@utsa.edu,${STRANGER},002\n`), 'late-adds.csv');
+      expect(again.body.grades).toEqual({ nowOnRoster: 0 });
+    });
+
     it('refuses forged, expired, wrong-audience, unverified and email-less tokens, storing nothing', async () => {
       const count = async () => (await api.sql<{ n: string }>('SELECT count(*) AS n FROM "Submission"'))[0].n;
       const before = await count();
