@@ -28,7 +28,7 @@ import { SpecRegistry } from '../src/specs/spec.registry.js';
 import { FileStore } from '../src/submissions/file-store.js';
 import { REFERENCE_DIR } from '../test/support/reference.js';
 import { createTestDatabase } from '../test/support/test-database.js';
-import { writeStaticNotebooks } from './static-grading.bench.js';
+import { gradeEach, writeStaticNotebooks } from './static-grading.bench.js';
 
 export interface Spread {
   files: number;
@@ -183,15 +183,7 @@ export async function benchCourse(count = 200): Promise<CourseBenchResult> {
     const limits = { maxBytes: 100 * 1024 * 1024, pdfTimeoutMs: 30_000, maxPdfPages: 300 };
     const grader = new SubmissionGrader(registry, limits, store, sink);
     global.gc?.();
-    const durations: number[] = [];
-    const started = performance.now();
-    for (const file of files) {
-      const t = performance.now();
-      const report = await grader.gradeFile(file);
-      if (report.status !== 'graded') throw new Error(`${file} was not graded: ${report.error}`);
-      durations.push(performance.now() - t);
-    }
-    const gradingSeconds = (performance.now() - started) / 1000;
+    const { durations, seconds: gradingSeconds } = await gradeEach(grader, files);
 
     global.gc?.();
     const floorAfter = await floorPass(files);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell, SubmissionDocument } from '../src/ingest/document.js';
 import { readNotebook } from '../src/ingest/notebook.reader.js';
-import { locateExercises } from '../src/grading/evidence.js';
+import { isBlankCode, locateExercises } from '../src/grading/evidence.js';
 import { gradeDocument } from '../src/grading/rubric.engine.js';
 import type { LoadedSpec } from '../src/specs/spec.loader.js';
 import { SpecRegistry } from '../src/specs/spec.registry.js';
@@ -153,7 +153,7 @@ function expectRecognisedAs(registry: SpecRegistry, document: SubmissionDocument
 
 /** Every located cell ran (outputs or an execution count) and none printed anything. */
 function ranWithoutOutput(cells: Cell[]): boolean {
-  const code = cells.filter((c) => c.kind === 'code' && c.source.split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('#')));
+  const code = cells.filter((c) => c.kind === 'code' && !isBlankCode(c.source));
   return code.length > 0 && code.every((c) => c.executionCount !== null && c.outputs.length === 0);
 }
 

@@ -15,6 +15,7 @@ import { PrismaService } from '../database/database.module.js';
 import { formatBytes } from '../ingest/submission.reader.js';
 import { QuotaExceeded, UploadQuotas } from '../submissions/upload-quota.js';
 import type { BudgetedRequest } from '../submissions/upload.storage.js';
+import { submissionOwner } from './submission-owner.guard.js';
 
 /** Room for the multipart framing (boundaries, part headers) of up to three files in Content-Length. */
 export const MULTIPART_FRAMING_BYTES = 16 * 1024;
@@ -57,6 +58,5 @@ export class ModelUploadQuotaGuard implements CanActivate {
 
 /** The person who handed in the submission (null: none recorded, or no such submission). */
 export async function ownerOf(database: PrismaService, submissionId: string): Promise<string | null> {
-  const row = await database.prisma.submission.findUnique({ where: { id: submissionId }, select: { personId: true } });
-  return row?.personId ?? null;
+  return (await submissionOwner(database.prisma, submissionId))?.personId ?? null;
 }

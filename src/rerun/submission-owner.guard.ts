@@ -23,8 +23,13 @@ export class SubmissionOwnerGuard implements CanActivate {
 
 /** 404 unless the submission exists and `user` owns it or is staff. */
 export async function requireOwnedOrStaff(prisma: PrismaClient, id: string, user: AuthenticatedUser | undefined): Promise<void> {
-  const row = isUuid(id) ? await prisma.submission.findUnique({ where: { id }, select: { personId: true } }) : null;
+  const row = await submissionOwner(prisma, id);
   if (!row || !user || (user.role === 'student' && (user.personId === null || row.personId !== user.personId))) {
     throw new NotFoundException(`no submission ${id}`);
   }
+}
+
+/** The submission's owner (`personId` null: none recorded); null when there is no such submission. */
+export async function submissionOwner(prisma: PrismaClient, id: string): Promise<{ personId: string | null } | null> {
+  return isUuid(id) ? prisma.submission.findUnique({ where: { id }, select: { personId: true } }) : null;
 }

@@ -93,8 +93,9 @@ async function test(options: Options): Promise<number> {
   const [specFile, ...notebooks] = options.positional;
   if (!specFile || notebooks.length === 0) throw new UsageError('test needs a spec and at least one notebook or PDF');
   const loaded = await loadSpecFile(specFile);
-  const registry = await SpecRegistry.load(loadConfig().specsDir).catch(() => null);
-  const limits = loadConfig().limits;
+  const config = loadConfig();
+  const registry = await SpecRegistry.load(config.specsDir).catch(() => null);
+  const { limits } = config;
   for (const path of notebooks) {
     const file = await loadSubmissionFile(path, limits);
     const document = await parseSubmission(file, limits);
