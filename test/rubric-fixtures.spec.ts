@@ -53,6 +53,8 @@ describe('Class_06_2 rubric on realistic hand-ins', () => {
     expect(statuses(result)).toEqual({ ...allPass, 8: 'missing', 9: 'missing', 10: 'missing' });
     expect(flags(result)).toEqual(['exercise_missing@10', 'exercise_missing@8', 'exercise_missing@9']);
     expect(result.exercises[7].checks.every((c) => c.evidence === 'Exercise 8 is empty')).toBe(true);
+    // The hint says what to do about a missing exercise, not what the checks' own hints say of a wrong one.
+    expect(result.exercises[7].checks.every((c) => c.hint === 'Write your code for Exercise 8 in its cell, run it, and save the notebook.')).toBe(true);
   });
 
   it('flags a CPU runtime from the GPU check and from the ONNX execution provider', () => {

@@ -89,6 +89,7 @@ describe('a drafted spec', () => {
     expect(wrong.flags).toContainEqual(expect.objectContaining({ name: 'error_output', exerciseId: '2B' }));
     const partial = gradeDocument(read(run({ done: ['1', '3'] })), spec);
     expect(partial.exercises.map((e) => e.status)).toEqual(['pass', 'missing', 'missing', 'pass']);
+    expect(partial.exercises[1].checks[0]).toMatchObject({ evidence: 'Exercise 2A is empty', hint: 'Write your code for Exercise 2A in its cell, run it, and save the notebook.' });
   });
 
   it('is corrected by a run that completed the exercise and printed otherwise, and says so', async () => {

@@ -66,7 +66,12 @@ export function gradeDocument(document: SubmissionDocument, loaded: LoadedSpec):
         : neverRun ? `${label} was never run: it has code but no output (run it, then save the notebook)`
         : `${label} is empty`;
       flags.add({ name: 'exercise_missing', ...about, detail: reason });
-      const checks = exercise.checks.map((c) => result(c, { status: 'fail', evidence: reason }));
+      // The checks' own hints are about a wrong answer; here there is none yet: say what to do.
+      const hint =
+        evidence.cells.length === 0 ? `Write ${label} in the code cell under its heading (or start a cell with "# ${label}"), run it, and save the notebook.`
+        : neverRun ? `Run the cell of ${label}, then save the notebook with its output.`
+        : `Write your code for ${label} in its cell, run it, and save the notebook.`;
+      const checks = exercise.checks.map((c) => result(c, { status: 'fail', evidence: reason, hint }));
       return { ...base, score: 0, status: 'missing', notes: [reason], checks };
     }
     for (const error of evidence.errors) {
@@ -205,7 +210,8 @@ function runChecks(checks: CheckSpec[], context: CheckContext, about: FlagSubjec
   });
 }
 
-function result(check: CheckSpec, outcome: { status: CheckResult['status']; evidence: string; points?: number }): CheckResult {
+function result(check: CheckSpec, outcome: { status: CheckResult['status']; evidence: string; points?: number; hint?: string }): CheckResult {
+  const hint = outcome.hint ?? check.hint;
   return {
     id: check.id,
     description: check.description,
@@ -213,7 +219,7 @@ function result(check: CheckSpec, outcome: { status: CheckResult['status']; evid
     points: outcome.points ?? (outcome.status === 'pass' ? check.points : 0),
     maxPoints: check.points,
     evidence: outcome.evidence,
-    ...(check.hint && outcome.status === 'fail' ? { hint: check.hint } : {}),
+    ...(hint && outcome.status === 'fail' ? { hint } : {}),
   };
 }
 
